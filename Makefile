@@ -1,0 +1,40 @@
+# XSight: `make demo` runs the product, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+FRONTEND := frontend_embedded
+export FLASK_APP := wsgi.py
+
+.PHONY: demo test install frontend lint typecheck pytest clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+frontend:
+	@if [ -f $(FRONTEND)/package.json ]; then \
+	  cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build; \
+	else echo "frontend: $(FRONTEND)/package.json not present yet, skipping build"; fi
+
+lint: install
+	$(BIN)/ruff check xsight tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest -q
+
+test: install frontend lint typecheck pytest
+
+demo: install frontend
+	$(BIN)/python -m xsight.demo
+
+clean:
+	rm -rf $(VENV) instance $(FRONTEND)/node_modules $(FRONTEND)/dist

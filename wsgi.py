@@ -1,0 +1,3 @@
+from xsight import create_app
+
+app = create_app()

@@ -1,0 +1,26 @@
+"""Every table, imported in one place so metadata and Alembic see them all."""
+
+from xsight.models.access_log import CustomerDataAccess
+from xsight.models.customer import Customer
+from xsight.models.order import Order, OrderLineItem, Refund, RefundLineItem
+from xsight.models.product import Product, ProductVariant
+from xsight.models.segment import Segment, SegmentMembership
+from xsight.models.shop import Shop
+from xsight.models.sync_run import SyncRun
+from xsight.models.webhook_delivery import WebhookDelivery
+
+__all__ = [
+    "Customer",
+    "CustomerDataAccess",
+    "Order",
+    "OrderLineItem",
+    "Product",
+    "ProductVariant",
+    "Refund",
+    "RefundLineItem",
+    "Segment",
+    "SegmentMembership",
+    "Shop",
+    "SyncRun",
+    "WebhookDelivery",
+]

@@ -1,0 +1,30 @@
+"""Columns every tenant-owned table shares."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from xsight.models.types import BigId, UTCDateTime, utcnow
+
+
+class TenantMixin:
+    """A row that belongs to exactly one shop and disappears with it."""
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+
+    @declared_attr
+    def shop_id(cls) -> Mapped[int]:
+        return mapped_column(BigId, ForeignKey("shops.id", ondelete="CASCADE"), nullable=False)
+
+
+class ShopifyObjectMixin(TenantMixin):
+    """A tenant row mirrored from a Shopify object, keyed by its global id."""
+
+    shopify_gid: Mapped[str] = mapped_column(String(120), nullable=False)
+    # When Shopify last changed the object: webhooks older than this are ignored.
+    shopify_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow,
+                                                nullable=False)

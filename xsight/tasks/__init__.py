@@ -1,0 +1,1 @@
+"""Huey tasks; `xsight.tasks.registry` imports every task module."""

@@ -1,0 +1,40 @@
+"""The one Huey instance; this module imports no tasks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from huey import Huey, RedisHuey, SqliteHuey
+
+from xsight.config import project_root
+
+QUEUE_NAME = "xsight"
+
+
+def build_queue(redis_url: str = "", instance_path: str = "") -> Huey:
+    """Return RedisHuey when Redis is configured, else SqliteHuey in the instance folder."""
+    if redis_url:
+        return RedisHuey(QUEUE_NAME, url=redis_url)
+    folder = Path(instance_path or project_root() / "instance")
+    folder.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(QUEUE_NAME, filename=str(folder / "huey.sqlite3"))
+
+
+huey = build_queue(os.environ.get("REDIS_URL", ""), os.environ.get("INSTANCE_PATH", ""))
+
+
+_probe: list[Any] = []
+
+
+def queue_reachable() -> str | None:
+    """Return None when the configured queue storage answers, else the reason it does not."""
+    # Probe the configured backend even when tests run tasks immediately in memory.
+    try:
+        if not _probe:
+            _probe.append(huey.get_storage(**huey.storage_kwargs))
+        _probe[0].queue_size()
+    except Exception as exc:  # any storage failure means "not ready"
+        return f"queue storage unreachable: {type(exc).__name__}"
+    return None

@@ -53,6 +53,13 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from xsight.blueprints.api import bp as api_bp
+    from xsight.blueprints.app_home import bp as app_home_bp
+    from xsight.blueprints.auth import bp as auth_bp
     from xsight.blueprints.health import bp as health_bp
+    from xsight.blueprints.webhooks import bp as webhooks_bp
+    from xsight.cli import register_cli
 
-    app.register_blueprint(health_bp)
+    for blueprint in (health_bp, api_bp, app_home_bp, auth_bp, webhooks_bp):
+        app.register_blueprint(blueprint)
+    register_cli(app)

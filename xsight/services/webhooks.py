@@ -1,0 +1,74 @@
+"""Receive webhook deliveries: record each once, then apply it (now or in a task)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from xsight.extensions import db
+from xsight.models import WebhookDelivery
+from xsight.models.types import utcnow
+from xsight.services import installs
+
+log = logging.getLogger(__name__)
+
+# Topics applied inside the request because they must take effect at once.
+IMMEDIATE_TOPICS = frozenset({"app/uninstalled"})
+# Data topics are handed to a task; the sync engine registers the enqueue function here.
+enqueue_delivery: list[Callable[[int], None]] = []
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What happened to a delivery: recorded, duplicate, or for an unknown shop."""
+
+    outcome: str
+    delivery_id: int | None = None
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def receive(shop_domain: str, topic: str, webhook_id: str, body: str,
+            headers: dict[str, str]) -> Receipt:
+    """Record a verified delivery once and apply or enqueue it; duplicates do nothing."""
+    shop = installs.shop_by_domain(shop_domain)
+    if shop is None:
+        log.info("webhook for unknown shop", extra={"shop": shop_domain, "topic": topic})
+        return Receipt("unknown_shop")
+    try:
+        json.loads(body)
+        status, error = "received", None
+    except ValueError as exc:
+        status, error = "malformed", f"invalid JSON: {exc}"
+    delivery = WebhookDelivery(
+        shop_id=shop.id, webhook_id=webhook_id, topic=topic, payload=body, status=status,
+        error=error, event_id=headers.get("X-Shopify-Event-Id"),
+        api_version=headers.get("X-Shopify-API-Version"),
+        triggered_at=_parse_time(headers.get("X-Shopify-Triggered-At")))
+    db.session.add(delivery)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return Receipt("duplicate")
+    if status == "malformed":
+        return Receipt("malformed", delivery.id)
+    if topic in IMMEDIATE_TOPICS:
+        installs.uninstall(shop_domain)
+        delivery.status, delivery.processed_at = "processed", utcnow()
+        db.session.commit()
+    elif enqueue_delivery:
+        enqueue_delivery[0](delivery.id)
+    return Receipt("recorded", delivery.id)

@@ -37,9 +37,10 @@ def settings_of(app: Flask) -> Settings:
 
 
 def _init_extensions(app: Flask, settings: Settings) -> None:
-    from xsight import db_setup, models  # noqa: F401 - registers tables and engine hooks
+    from xsight import db_setup, models, realtime  # noqa: F401 - registers tables, hooks, events
     from xsight.errors import register_error_handlers
     from xsight.extensions import db, migrate, socketio
+    from xsight.tasks import registry  # noqa: F401 - registers every task and its hooks
     from xsight.tasks.queue import huey
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = db_setup.engine_options(settings.database_uri)

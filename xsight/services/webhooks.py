@@ -14,6 +14,7 @@ from xsight.extensions import db
 from xsight.models import WebhookDelivery
 from xsight.models.types import utcnow
 from xsight.services import installs
+from xsight.services.ingest import apply as ingest
 
 log = logging.getLogger(__name__)
 
@@ -72,3 +73,22 @@ def receive(shop_domain: str, topic: str, webhook_id: str, body: str,
     elif enqueue_delivery:
         enqueue_delivery[0](delivery.id)
     return Receipt("recorded", delivery.id)
+
+
+def process(delivery_id: int) -> str:
+    """Apply a recorded delivery once; a retriable failure is left for the task to retry."""
+    delivery = db.session.get(WebhookDelivery, delivery_id)
+    if delivery is None or delivery.status in ("processed", "ignored", "malformed"):
+        return "skipped"
+    try:
+        outcome = ingest.apply(db.session, delivery.shop_id, delivery.topic,
+                               json.loads(delivery.payload or "{}"))
+    except Exception as exc:
+        db.session.rollback()
+        delivery.status = "retrying" if getattr(exc, "retriable", False) else "failed"
+        delivery.error = f"{type(exc).__name__}: {exc}"[:2000]
+        db.session.commit()
+        raise
+    delivery.status, delivery.processed_at, delivery.error = outcome, utcnow(), None
+    db.session.commit()
+    return outcome

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from xsight.errors import XSightError
 from xsight.models import Customer, Order, Product
@@ -42,7 +42,7 @@ def write_order(writer: Writer, rows: webhook_rows.OrderRows) -> None:
             writer.add("refund_line_items", line, refund["shopify_gid"])
 
 
-def apply(session: Session, shop_id: int, topic: str, payload: dict[str, Any]) -> str:
+def apply(session: Session | scoped_session[Any], shop_id: int, topic: str, payload: dict[str, Any]) -> str:
     """Apply a data webhook; return what was done (for the delivery record)."""
     writer = Writer(session, shop_id)
     if topic in CUSTOMER_TOPICS:

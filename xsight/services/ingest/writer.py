@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Table, and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from xsight.models import (
     Customer,
@@ -55,7 +55,7 @@ class OrphanRows(Exception):
 class Writer:
     """Buffer rows per table and upsert them in batches; call `flush()` at the end."""
 
-    session: Session
+    session: Session | scoped_session[Any]
     shop_id: int
     batch_size: int = DEFAULT_BATCH
     written: dict[str, int] = field(default_factory=dict)
@@ -126,7 +126,7 @@ class Writer:
         self.session.execute(stmt, unique)
 
 
-def link_orders_to_customers(session: Session, shop_id: int,
+def link_orders_to_customers(session: Session | scoped_session[Any], shop_id: int,
                              customer_gids: Iterable[str] | None = None) -> None:
     """Point orders at their customer rows by gid, whichever arrived first."""
     orders, customers = Order.__table__, Customer.__table__

@@ -10,10 +10,11 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from xsight.errors import BadRequest
 from xsight.extensions import db
 from xsight.models import WebhookDelivery
 from xsight.models.types import utcnow
-from xsight.services import installs
+from xsight.services import compliance, installs
 from xsight.services.ingest import apply as ingest
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 IMMEDIATE_TOPICS = frozenset({"app/uninstalled"})
 # Data topics are handed to a task; the sync engine registers the enqueue function here.
 enqueue_delivery: list[Callable[[int], None]] = []
+enqueue_privacy_request: list[Callable[[int], None]] = []
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def receive(shop_domain: str, topic: str, webhook_id: str, body: str,
         return Receipt("malformed", delivery.id)
     if topic in IMMEDIATE_TOPICS:
         installs.uninstall(shop_domain)
-        delivery.status, delivery.processed_at = "processed", utcnow()
+        delivery.status, delivery.processed_at, delivery.payload = "processed", utcnow(), None
         db.session.commit()
     elif enqueue_delivery:
         enqueue_delivery[0](delivery.id)
@@ -89,6 +91,32 @@ def process(delivery_id: int) -> str:
         delivery.error = f"{type(exc).__name__}: {exc}"[:2000]
         db.session.commit()
         raise
+    # The payload held personal data; once applied it is no longer needed.
     delivery.status, delivery.processed_at, delivery.error = outcome, utcnow(), None
+    delivery.payload = None
     db.session.commit()
     return outcome
+
+
+def receive_privacy_request(shop_domain: str, topic: str, webhook_id: str, body: str) -> Receipt:
+    """Record a privacy webhook once (without its personal data) and queue its processing."""
+    shop = installs.shop_by_domain(shop_domain)
+    if shop is None:
+        log.info("privacy webhook for unknown shop", extra={"shop": shop_domain, "topic": topic})
+        return Receipt("unknown_shop")
+    try:
+        payload = json.loads(body)
+    except ValueError as exc:
+        raise BadRequest(f"The privacy webhook body is not valid JSON: {exc}",
+                         code="malformed_json") from None
+    db.session.add(WebhookDelivery(shop_id=shop.id, webhook_id=webhook_id, topic=topic,
+                                   status="processed", processed_at=utcnow()))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return Receipt("duplicate")
+    request_id = compliance.record(shop.id, topic, webhook_id, payload).id
+    if enqueue_privacy_request:
+        enqueue_privacy_request[0](request_id)
+    return Receipt("recorded", request_id)

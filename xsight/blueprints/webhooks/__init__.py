@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from xsight.errors import BadRequest, Unauthorized
-from xsight.services import webhooks
+from xsight.services import compliance, webhooks
 from xsight.services.shopify_app import shopify_app
 from xsight.shopify.shop_domain import valid_shop_domain
 
@@ -38,8 +38,23 @@ def receive() -> ResponseReturnValue:
     webhook_id = request.headers.get("X-Shopify-Webhook-Id", "")
     if shop is None or not topic or not webhook_id:
         raise BadRequest("The webhook lacks a valid shop domain, topic or webhook id header.")
+    if topic in compliance.TOPICS:
+        raise BadRequest(f"{topic} is delivered to /webhooks/compliance.")
     receipt = webhooks.receive(shop, topic, webhook_id, body, dict(request.headers))
     if receipt.outcome == "malformed":
         raise BadRequest("The webhook body is not valid JSON; it was stored for inspection.",
                          code="malformed_json")
+    return jsonify({"status": receipt.outcome}), 200
+
+
+@bp.post("/compliance")
+def receive_compliance() -> ResponseReturnValue:
+    """Accept one of the three mandatory privacy webhooks."""
+    body = _verified_body()
+    shop = valid_shop_domain(request.headers.get("X-Shopify-Shop-Domain"))
+    topic = request.headers.get("X-Shopify-Topic", "")
+    webhook_id = request.headers.get("X-Shopify-Webhook-Id", "")
+    if shop is None or topic not in compliance.TOPICS or not webhook_id:
+        raise BadRequest("Expected a privacy webhook with shop domain, topic and webhook id.")
+    receipt = webhooks.receive_privacy_request(shop, topic, webhook_id, body)
     return jsonify({"status": receipt.outcome}), 200

@@ -1,0 +1,1 @@
+"""Shopify protocol code: tokens, OAuth, HMACs, the Admin GraphQL client, bulk operations."""

@@ -152,3 +152,74 @@ def register_error_handlers(app: Flask) -> None:
         app.logger.exception("unhandled error", exc_info=exc)
         return error_response("internal_error", "Something went wrong on our side; "
                               "the error has been logged.", 500)
+
+
+# --- Shopify Admin API errors (raised by xsight.shopify; never carry a token) ---
+
+
+class ShopifyError(XSightError):
+    """Base of every error from talking to Shopify's Admin API."""
+
+    status = 502
+    code = "shopify_error"
+
+
+class ShopifyHTTPError(ShopifyError):
+    """Shopify answered with an HTTP error status; retriable only for 429 and 5xx."""
+
+    code = "shopify_http_error"
+
+    def __init__(self, message: str, *, shopify_status: int, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.shopify_status = shopify_status
+        self.retry_after = retry_after
+        self.retriable = shopify_status == 429 or shopify_status >= 500
+
+
+class ShopifyUnauthorized(ShopifyHTTPError):
+    """Shopify refused the access token (401); refresh it once, then give up."""
+
+    code = "shopify_unauthorized"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, shopify_status=401)
+
+
+class ShopifyNetworkError(ShopifyError):
+    """Shopify could not be reached (connect, read or protocol failure) after retries."""
+
+    code = "shopify_unreachable"
+    status = 503
+    retriable = True
+
+
+class ShopifyThrottled(ShopifyError):
+    """Shopify kept throttling the request after every allowed retry."""
+
+    code = "shopify_throttled"
+    status = 503
+    retriable = True
+
+
+class ShopifyGraphQLError(ShopifyError):
+    """Shopify rejected the GraphQL document or its execution; retrying will not help."""
+
+    code = "shopify_graphql_error"
+
+    def __init__(self, message: str, errors: list[dict[str, object]] | None = None,
+                 data: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.errors = list(errors or [])
+        self.data = data  # partial data Shopify sent with the errors (e.g. redacted fields)
+
+
+class MaxCostExceeded(ShopifyGraphQLError):
+    """The query asks for more than Shopify's single-query cost cap; make pages smaller."""
+
+    code = "shopify_max_cost_exceeded"
+
+
+class BulkOperationError(ShopifyError):
+    """A bulk operation could not be started, failed, or did not finish in time."""
+
+    code = "shopify_bulk_operation_error"

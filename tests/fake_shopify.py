@@ -22,6 +22,7 @@ class FakeTokenEndpoint:
         self.valid_refresh: set[str] = set()
         self.codes: set[str] = set()
         self.issued: list[str] = []
+        self.other_requests: list[str] = []
         self._lock = threading.Lock()
 
     def _pair(self) -> dict[str, Any]:
@@ -33,6 +34,9 @@ class FakeTokenEndpoint:
                 "refresh_token_expires_in": 7_776_000}
 
     def handler(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path != "/admin/oauth/access_token":
+            self.other_requests.append(request.url.path)
+            return httpx.Response(404, json={"errors": "Not Found"})
         body = json.loads(request.content)
         with self._lock:
             self.calls.append({"host": request.headers["host"], **body})

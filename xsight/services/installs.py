@@ -62,7 +62,10 @@ def _complete_install(domain: str, granted: TokenSet) -> Shop:
     log.info("shop installed", extra={"shop": domain, "first_time": first_time})
     if first_time:
         for hook in after_install:
-            hook(shop.id)
+            try:
+                hook(shop.id)
+            except Exception:  # the install stands; the periodic reconciliation retries the sync
+                log.exception("post-install hook failed", extra={"shop": domain})
     return shop
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextvars
 import json
 import math
 import re
@@ -16,6 +17,8 @@ from .storage import Storage
 from .values import parse_time, ts
 
 MAX_PAGE = 250
+UNLIMITED = 10**9
+BULK_MODE: contextvars.ContextVar[bool] = contextvars.ContextVar("devstore_bulk_mode", default=False)
 SORT_COLUMNS = {
     "UPDATED_AT": "updated_at",
     "CREATED_AT": "created_at",
@@ -46,6 +49,8 @@ def decode_cursor(cursor: str) -> tuple[int, Any]:
 def page_size(args: dict[str, Any]) -> tuple[int, bool]:
     """Return (page size, backwards?) from first/last, enforcing Shopify's limits."""
     first, last = args.get("first"), args.get("last")
+    if BULK_MODE.get():  # bulk operations ignore first/last and return every child
+        return UNLIMITED, False
     if first is None and last is None:
         raise GraphQLError("you must provide one of first or last", extensions={"code": "BAD_REQUEST"})
     if first is not None and last is not None:

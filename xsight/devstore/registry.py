@@ -38,6 +38,7 @@ class Ctx:
     shop_doc: dict[str, Any]
     services: Any = None
     cache: dict[str, dict[int, Any]] = field(default_factory=dict)
+    bulk_rows: list[Any] | None = None  # set by a bulk operation: the root connection's current batch
 
     def product(self, pid: int) -> dict[str, Any] | None:
         """Return a product of this shop by numeric id (cached for the request)."""

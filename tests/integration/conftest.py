@@ -1,0 +1,57 @@
+"""Fixtures that run the app against the simulated Shopify store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from flask import Flask
+
+from tests.conftest import TEST_API_KEY, TEST_API_SECRET, MakeApp, make_settings
+from xsight.devstore.server import StoreHandle, start_store
+from xsight.extensions import db
+
+STORE_SIZE = {"customers": 60, "orders": 150, "products": 12}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[StoreHandle]:
+    handle = start_store(seed=11, api_key=TEST_API_KEY, api_secret=TEST_API_SECRET,
+                         db_path=str(tmp_path / "store.sqlite3"), bulk_dir=str(tmp_path / "bulk"),
+                         **STORE_SIZE)
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture
+def live_app(app: Flask, store: StoreHandle, tmp_path: Path, make_app: MakeApp) -> Flask:
+    """The app, on the test database, with Shopify routed to the simulated store."""
+    live = make_app(make_settings(tmp_path / "live", DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+                                  SHOPIFY_STORE_URL_OVERRIDE=store.base_url))
+    return live
+
+
+def truth(store: StoreHandle) -> dict[str, Any]:
+    """Return the store's ground truth (counts and money sums)."""
+    with httpx.Client(base_url=store.base_url) as client:
+        data: dict[str, Any] = client.get("/_devstore/truth").json()
+        return data
+
+
+def install(live_app: Flask, store: StoreHandle) -> int:
+    """Open the app as the Admin would; return the response status."""
+    response = live_app.test_client().get("/", query_string={
+        "shop": store.shop, "host": "YWRtaW4", "embedded": "1", "id_token": store.id_token()})
+    return response.status_code
+
+
+def shop_id(live_app: Flask, store: StoreHandle) -> int:
+    from sqlalchemy import select
+
+    from xsight.models import Shop
+
+    with live_app.app_context():
+        return db.session.scalars(select(Shop.id).where(Shop.domain == store.shop)).one()

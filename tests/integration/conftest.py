@@ -55,3 +55,41 @@ def shop_id(live_app: Flask, store: StoreHandle) -> int:
 
     with live_app.app_context():
         return db.session.scalars(select(Shop.id).where(Shop.domain == store.shop)).one()
+
+
+def db_totals(live_app: Flask) -> dict[str, Any]:
+    """Return the app's counts and money sums in the shape of the store's truth."""
+    from decimal import Decimal
+
+    from sqlalchemy import func, select
+
+    from xsight.models import Customer, Order
+
+    with live_app.app_context():
+        count = db.session.scalar(select(func.count()).select_from(Order))
+        total = db.session.scalar(select(func.sum(Order.total_price))) or Decimal(0)
+        refunded = db.session.scalar(select(func.sum(Order.total_refunded))) or Decimal(0)
+        customers = db.session.scalar(select(func.count()).select_from(Customer))
+    return {"customers": customers, "orders": count, "total": f"{total:.2f}",
+            "refunded": f"{refunded:.2f}"}
+
+
+def truth_totals(store: StoreHandle) -> dict[str, Any]:
+    """Return the store's truth in the shape of db_totals."""
+    t = truth(store)
+    return {"customers": t["customers"], "orders": t["orders"]["count"],
+            "total": f"{float(t['orders']['total']):.2f}",
+            "refunded": f"{float(t['orders']['refunded']):.2f}"}
+
+
+def activity(store: StoreHandle, count: int) -> None:
+    """Make the store change `count` things now (orders, refunds, cancellations, customers)."""
+    with httpx.Client(base_url=store.base_url) as client:
+        assert client.post("/_devstore/activity/step", json={"count": count}).status_code == 200
+
+
+@pytest.fixture(autouse=True)
+def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retry quickly: these tests check what faults do to the data, not how long waits last."""
+    monkeypatch.setattr("xsight.shopify.retry.BACKOFF_BASE_SECONDS", 0.02)
+    monkeypatch.setattr("xsight.shopify.retry.MAX_RETRY_AFTER_SECONDS", 0.2)

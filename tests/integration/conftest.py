@@ -93,3 +93,34 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retry quickly: these tests check what faults do to the data, not how long waits last."""
     monkeypatch.setattr("xsight.shopify.retry.BACKOFF_BASE_SECONDS", 0.02)
     monkeypatch.setattr("xsight.shopify.retry.MAX_RETRY_AFTER_SECONDS", 0.2)
+
+
+@pytest.fixture
+def served_app(live_app: Flask, store: StoreHandle) -> Iterator[str]:
+    """Serve the live app over HTTP on loopback and point the store's webhooks at it."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    store.config.app_url = url
+    yield url
+    server.shutdown()
+    thread.join(10)
+    server.server_close()
+
+
+def wait_for_webhooks(store: StoreHandle, timeout: float = 30.0) -> None:
+    """Wait until the store's webhook sender has delivered (or given up on) everything."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    with httpx.Client(base_url=store.base_url) as client:
+        while time.monotonic() < deadline:
+            if client.get("/_devstore/webhooks").json()["idle"]:
+                return
+            time.sleep(0.1)
+    raise AssertionError("the store's webhook sender did not go idle")

@@ -63,4 +63,9 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (health_bp, api_bp, app_home_bp, auth_bp, webhooks_bp):
         app.register_blueprint(blueprint)
+    settings = settings_of(app)
+    if settings.SHOPIFY_STORE_URL_OVERRIDE and settings.XSIGHT_ENV != "production":
+        from xsight.blueprints.demo import bp as demo_bp
+
+        app.register_blueprint(demo_bp)
     register_cli(app)

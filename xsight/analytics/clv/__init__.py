@@ -1,0 +1,9 @@
+"""Probabilistic customer-lifetime models: BG/NBD for purchases, Gamma-Gamma for spend."""
+
+from __future__ import annotations
+
+from xsight.analytics.clv.beta_geo import BetaGeo
+from xsight.analytics.clv.gamma_gamma import GammaGamma
+from xsight.analytics.errors import ConvergenceError, InvalidInputError, NotFittedError
+
+__all__ = ["BetaGeo", "ConvergenceError", "GammaGamma", "InvalidInputError", "NotFittedError"]

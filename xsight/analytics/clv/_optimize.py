@@ -1,0 +1,60 @@
+"""Maximise a log-likelihood over positive parameters by optimising their logarithms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import minimize
+
+from xsight.analytics.errors import ConvergenceError
+
+# Log-parameters are kept inside [-LOG_BOUND, LOG_BOUND]; an optimum on that edge means the data do not
+# identify the model (a parameter ran off to 0 or infinity), which we report instead of returning it.
+LOG_BOUND = 18.0
+# Tolerance on the gradient of the mean negative log-likelihood with respect to log-parameters.
+GRADIENT_TOLERANCE = 1e-6
+
+Objective = Callable[[NDArray[np.float64]], tuple[float, NDArray[np.float64]]]
+
+
+def maximise_log_space(
+    objective: Objective, start: NDArray[np.float64], names: tuple[str, ...], model: str
+) -> NDArray[np.float64]:
+    """Return the log-parameters minimising ``objective`` (value and gradient) or raise ConvergenceError."""
+    bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
+    best = None
+    for x0 in (start, np.zeros_like(start)):
+        result = minimize(
+            objective, x0, jac=True, method="L-BFGS-B", bounds=bounds,
+            options={"maxiter": 3000, "ftol": 1e-15, "gtol": 1e-10},
+        )
+        if best is None or (np.isfinite(result.fun) and result.fun < best.fun):
+            best = result
+        if _acceptable(objective, best.x):
+            break
+    assert best is not None
+    x = best.x
+    if not np.all(np.isfinite(x)) or not np.isfinite(best.fun):
+        raise ConvergenceError(f"{model} fit failed: the log-likelihood is not finite at the optimum.")
+    on_edge = [name for name, v in zip(names, x, strict=True) if abs(v) > LOG_BOUND - 1e-3]
+    if on_edge:
+        raise ConvergenceError(
+            f"{model} fit did not converge: {', '.join(on_edge)} ran to 0 or infinity, so these data do "
+            "not identify the model. Use more history or a positive penalizer_coef."
+        )
+    if not _acceptable(objective, x):
+        _, grad = objective(x)
+        raise ConvergenceError(
+            f"{model} fit did not converge ({best.message}); the gradient norm is "
+            f"{float(np.linalg.norm(grad)):.2e}. Use more history or a positive penalizer_coef."
+        )
+    return np.asarray(x, dtype=np.float64)
+
+
+def _acceptable(objective: Objective, x: NDArray[np.float64]) -> bool:
+    """Return whether ``x`` is a finite stationary point of ``objective``."""
+    value, grad = objective(x)
+    finite = np.isfinite(value) and np.all(np.isfinite(grad))
+    return bool(finite and np.max(np.abs(grad)) < GRADIENT_TOLERANCE)

@@ -31,6 +31,11 @@ def as_float_array(name: str, values: ArrayLike) -> NDArray[np.float64]:
     return arr
 
 
+def dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Return the inner product of two vectors without BLAS, whose threads cost more than the sum here."""
+    return float(np.einsum("i,i->", a, b))
+
+
 def check_same_length(**arrays: Sequence[Any] | np.ndarray) -> int:
     """Return the common length of the named arrays or raise InvalidInputError."""
     lengths = {name: len(arr) for name, arr in arrays.items()}

@@ -6,6 +6,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaln, expit, gammaln, hyp2f1, psi
 
+from xsight.analytics._arrays import dot
 from xsight.analytics.clv._inputs import FloatArray, frequency_recency_T, weights_for
 from xsight.analytics.clv._optimize import maximise_log_space
 from xsight.analytics.errors import ConvergenceError, InvalidInputError, NotFittedError
@@ -60,13 +61,22 @@ class BetaGeo:
         self, t: float | ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
         """Return E[repeat purchases in (T, T + t] | x, t_x, T] (FHL 2005, eq. 10)."""
-        r, alpha, a, b = self._theta()
         x, t_x, big_t = frequency_recency_T(frequency, recency, T)
-        horizon = np.broadcast_to(np.asarray(t, dtype=np.float64), x.shape)
-        if np.any(horizon < 0) or not np.all(np.isfinite(horizon)):
-            raise InvalidInputError(f"t must be finite and >= 0; got {t!r}.")
-        z = horizon / (alpha + big_t + horizon)
-        log_ratio = (r + x) * (np.log(alpha + big_t) - np.log(alpha + big_t + horizon))
+        try:
+            horizon = np.broadcast_to(np.asarray(t, dtype=np.float64), x.shape)
+        except ValueError as exc:
+            raise InvalidInputError(f"t must be a number or one per customer; got {np.shape(t)}.") from exc
+        return self._expected_curve(horizon[None, :], x, t_x, big_t)[0]
+
+    def _expected_curve(
+        self, horizons: NDArray[np.float64], x: FloatArray, t_x: FloatArray, big_t: FloatArray
+    ) -> NDArray[np.float64]:
+        """Return conditional expected purchases for validated inputs; ``horizons`` broadcasts to (k, n)."""
+        r, alpha, a, b = self._theta()
+        if np.any(horizons < 0) or not np.all(np.isfinite(horizons)):
+            raise InvalidInputError("t must be finite and >= 0.")
+        z = horizons / (alpha + big_t + horizons)
+        log_ratio = (r + x) * (np.log(alpha + big_t) - np.log(alpha + big_t + horizons))
         bracket = 1.0 - np.exp(log_ratio) * hyp2f1(r + x, b + x, a + b + x - 1.0, z)
         out = (a + b + x - 1.0) / (a - 1.0) * bracket * _p_alive(r, alpha, a, b, x, t_x, big_t)
         return _finite(out, "conditional_expected_purchases")
@@ -104,49 +114,68 @@ def _log_likelihood(
     theta: NDArray[np.float64], x: FloatArray, t_x: FloatArray, t: FloatArray
 ) -> FloatArray:
     """Return each customer's BG/NBD log-likelihood (FHL 2005, eq. 6) on the paper's scale."""
-    return _Objective(x, t_x, t, np.ones_like(x), 0.0).per_customer(theta)[0]
+    r, alpha, a, b = theta
+    log_a_t = np.log(alpha + t)
+    first = (
+        gammaln(r + x) - gammaln(r) + r * np.log(alpha) - betaln(a, b) + betaln(a, b + x) - (r + x) * log_a_t
+    )
+    repeat = x > 0
+    denom = np.where(repeat, b + x - 1.0, 1.0)
+    diff = np.log(a) - np.log(denom) + (r + x) * (log_a_t - np.log(alpha + t_x))
+    return first + np.where(repeat, np.logaddexp(0.0, diff), 0.0)
 
 
 class _Objective:
-    """Mean negative log-likelihood and its gradient in log-parameter space, for one data set."""
+    """Mean negative log-likelihood and its gradient in log-parameter space, for one data set.
+
+    Terms that depend on x alone are summed once per distinct x, and customers without repeats once per
+    distinct T, so the per-row work is a few logs on the repeat buyers.
+    """
 
     def __init__(
         self, x: FloatArray, t_x: FloatArray, t: FloatArray, w: FloatArray, penalizer: float
     ) -> None:
         """Precompute what does not depend on the parameters."""
-        self.x_values, self.x_index = np.unique(x, return_inverse=True)
-        self.t_x, self.t, self.w, self.penalizer = t_x, t, w, penalizer
-        self.repeat = x > 0
+        self.x_values, x_index = np.unique(x, return_inverse=True)
+        self.w_x = np.bincount(x_index, weights=w, minlength=len(self.x_values))
+        repeat = x > 0
+        self.idx_r, self.x_r, self.w_r = x_index[repeat], x[repeat], w[repeat]
+        self.tx_r, self.t_r = t_x[repeat], t[repeat]
+        self.t_0, t0_index = np.unique(t[~repeat], return_inverse=True)
+        self.w_0 = np.bincount(t0_index, weights=w[~repeat], minlength=len(self.t_0))
+        self.penalizer = penalizer
         self.total_weight = float(w.sum())
 
-    def per_customer(self, theta: NDArray[np.float64]) -> tuple[FloatArray, NDArray[np.float64]]:
-        """Return per-customer log-likelihoods and their (n, 4) gradient with respect to theta."""
+    def totals(self, theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+        """Return the weighted total log-likelihood and its gradient with respect to theta."""
         r, alpha, a, b = theta
-        xv, idx = self.x_values, self.x_index
-        x = xv[idx]
-        # Terms that depend on x only are computed once per distinct x.
-        base = (gammaln(r + xv) - gammaln(r) + r * np.log(alpha) - betaln(a, b) + betaln(a, b + xv))[idx]
-        log_a_t = np.log(alpha + self.t)
-        log_a_tx = np.log(alpha + self.t_x)
-        t1 = base - (r + x) * log_a_t
-        # log of the second term minus the first: ln(a / (b + x - 1)) + (r + x)(ln(alpha+T) - ln(alpha+t_x)).
+        xv, wx = self.x_values, self.w_x
+        x_r, w_r = self.x_r, self.w_r
+        lt0 = np.log(alpha + self.t_0)
+        lt_r = np.log(alpha + self.t_r)
+        ltx_r = np.log(alpha + self.tx_r)
         denom = np.where(xv > 0, b + xv - 1.0, 1.0)
-        diff = (np.log(a) - np.log(denom))[idx] + (r + x) * (log_a_t - log_a_tx)
-        diff = np.where(self.repeat, diff, -np.inf)
-        ll = t1 + np.logaddexp(0.0, diff)
-        w2 = expit(diff)
-        w1 = 1.0 - w2
-        d_r = (psi(r + xv) - psi(r))[idx] + np.log(alpha) - w1 * log_a_t - w2 * log_a_tx
-        d_alpha = r / alpha - (r + x) * (w1 / (alpha + self.t) + w2 / (alpha + self.t_x))
-        ab = psi(a + b + xv)
-        d_a = (psi(a + b) - ab)[idx] + w2 / a
-        d_b = (psi(a + b) - psi(b) + psi(b + xv) - ab)[idx] - w2 * (1.0 / denom)[idx]
-        return ll, np.column_stack((d_r, d_alpha, d_a, d_b))
+        diff = (np.log(a) - np.log(denom))[self.idx_r] + (r + x_r) * (lt_r - ltx_r)
+        ww2 = w_r * expit(diff)
+        base = gammaln(r + xv) - gammaln(r) + r * np.log(alpha) - betaln(a, b) + betaln(a, b + xv)
+        total = dot(wx, base) - r * dot(self.w_0, lt0) - dot(w_r, (r + x_r) * lt_r)
+        total += dot(w_r, np.logaddexp(0.0, diff))
+
+        weight = float(wx.sum())
+        psi_abx = psi(a + b + xv)
+        d_r = dot(wx, psi(r + xv) - psi(r)) + weight * np.log(alpha) - dot(self.w_0, lt0) - dot(w_r, lt_r)
+        d_r -= dot(ww2, ltx_r - lt_r)
+        inv_t, inv_tx = 1.0 / (alpha + self.t_r), 1.0 / (alpha + self.tx_r)
+        d_alpha = weight * r / alpha - r * dot(self.w_0, 1.0 / (alpha + self.t_0))
+        d_alpha -= dot(w_r * (r + x_r), inv_t) + dot((r + x_r) * ww2, inv_tx - inv_t)
+        d_a = dot(wx, psi(a + b) - psi_abx) + ww2.sum() / a
+        d_b = dot(wx, psi(a + b) - psi(b) + psi(b + xv) - psi_abx) - dot(ww2, (1.0 / denom)[self.idx_r])
+        return float(total), np.array([d_r, d_alpha, d_a, d_b])
 
     def __call__(self, log_theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
         """Return the penalised mean negative log-likelihood and its gradient in log space."""
         theta = np.exp(log_theta)
-        ll, grad = self.per_customer(theta)
-        value = -float(self.w @ ll) / self.total_weight + self.penalizer * float(log_theta @ log_theta)
-        g = -(self.w @ grad) / self.total_weight * theta + 2.0 * self.penalizer * log_theta
+        ll, grad = self.totals(theta)
+        value = -ll / self.total_weight + self.penalizer * float(np.sum(log_theta**2))
+        g = -grad / self.total_weight * theta + 2.0 * self.penalizer * log_theta
         return value, g

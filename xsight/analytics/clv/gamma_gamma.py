@@ -6,7 +6,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln, psi
 
-from xsight.analytics._arrays import as_float_array, check_same_length
+from xsight.analytics._arrays import as_float_array, check_same_length, dot
 from xsight.analytics.clv._inputs import FloatArray, frequency_recency_T, weights_for
 from xsight.analytics.clv._optimize import maximise_log_space
 from xsight.analytics.clv.beta_geo import BetaGeo
@@ -47,7 +47,7 @@ class GammaGamma:
         start = np.log([2.0, 2.0, mean])
         theta = np.exp(maximise_log_space(objective, start, PARAM_NAMES, "GammaGamma"))
         self.params_ = dict(zip(PARAM_NAMES, (float(v) for v in theta), strict=True))
-        self.log_likelihood_ = float(w @ _log_likelihood(theta, x, z))
+        self.log_likelihood_ = dot(w, _log_likelihood(theta, x, z))
         return self
 
     def _theta(self) -> tuple[float, float, float]:
@@ -87,14 +87,12 @@ class GammaGamma:
             )
         x, t_x, t = frequency_recency_T(frequency, recency, T)
         value = self.conditional_expected_average_value(x, monetary_value) * margin
-        month = DAYS_PER_MONTH / time_unit_days
-        clv = np.zeros_like(x)
-        previous = np.zeros_like(x)
-        for m in range(1, months + 1):
-            cumulative = bg_model.conditional_expected_purchases(m * month, x, t_x, t)
-            clv += value * (cumulative - previous) / (1.0 + monthly_discount_rate) ** m
-            previous = cumulative
-        return clv
+        steps = np.arange(months + 1, dtype=np.float64)
+        horizons = steps * (DAYS_PER_MONTH / time_unit_days)
+        cumulative = bg_model._expected_curve(horizons[:, None], x, t_x, t)
+        per_month = np.diff(cumulative, axis=0)
+        discount = (1.0 + monthly_discount_rate) ** -steps[1:]
+        return value * np.einsum("k,kn->n", discount, per_month)
 
 
 def _frequency_monetary(frequency: ArrayLike, monetary_value: ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -117,25 +115,40 @@ def _log_likelihood(theta: NDArray[np.float64], x: FloatArray, z: FloatArray) ->
 
 
 class _Objective:
-    """Mean negative log-likelihood and its gradient in log-parameter space."""
+    """Mean negative log-likelihood and its gradient in log-parameter space.
+
+    Every term but log(gamma + x z) depends on x alone or not on the parameters, so it is summed once.
+    """
 
     def __init__(self, x: FloatArray, z: FloatArray, w: FloatArray, penalizer: float) -> None:
         """Precompute what does not depend on the parameters."""
-        self.x, self.z, self.w, self.penalizer = x, z, w, penalizer
-        self.log_xz = np.log(x) + np.log(z)
+        self.x_values, x_index = np.unique(x, return_inverse=True)
+        self.w_x = np.bincount(x_index, weights=w, minlength=len(self.x_values))
+        self.xz, self.w, self.wx = x * z, w, w * x
+        log_z = np.log(z)
+        self.s_xlogx = dot(self.wx, np.log(x))
+        self.s_logz = dot(w, log_z)
+        self.s_xlogz = dot(self.wx, log_z)
+        self.penalizer = penalizer
         self.total_weight = float(w.sum())
 
     def __call__(self, log_theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
         """Return the penalised mean negative log-likelihood and its gradient in log space."""
         theta = np.exp(log_theta)
         p, q, gamma = theta
-        x, z, w = self.x, self.z, self.w
-        ll = _log_likelihood(theta, x, z)
-        log_gxz = np.log(gamma + x * z)
-        digamma_sum = psi(p * x + q)
-        d_p = x * (digamma_sum - psi(p * x) + self.log_xz - log_gxz)
-        d_q = digamma_sum - psi(q) + np.log(gamma) - log_gxz
-        d_gamma = q / gamma - (p * x + q) / (gamma + x * z)
-        grad = np.array([w @ d_p, w @ d_q, w @ d_gamma]) / self.total_weight
-        value = -float(w @ ll) / self.total_weight + self.penalizer * float(log_theta @ log_theta)
+        xv, w_x = self.x_values, self.w_x
+        weight = self.total_weight
+        log_g = np.log(gamma + self.xz)
+        inv_g = 1.0 / (gamma + self.xz)
+        s_log_g, s_xlog_g = dot(self.w, log_g), dot(self.wx, log_g)
+        ll = (
+            dot(w_x, gammaln(p * xv + q) - gammaln(p * xv)) - weight * gammaln(q) + weight * q * np.log(gamma)
+            + p * (self.s_xlogx + self.s_xlogz) - self.s_logz - p * s_xlog_g - q * s_log_g
+        )
+        digamma_sum = psi(p * xv + q)
+        d_p = dot(w_x * xv, digamma_sum - psi(p * xv)) + self.s_xlogx + self.s_xlogz - s_xlog_g
+        d_q = dot(w_x, digamma_sum) - weight * psi(q) + weight * np.log(gamma) - s_log_g
+        d_gamma = weight * q / gamma - p * dot(self.wx, inv_g) - q * dot(self.w, inv_g)
+        grad = np.array([d_p, d_q, d_gamma]) / weight
+        value = -float(ll) / weight + self.penalizer * float(np.sum(log_theta**2))
         return value, -grad * theta + 2.0 * self.penalizer * log_theta

@@ -133,3 +133,42 @@ def test_probability_alive_is_a_probability_and_one_without_repeats(fitted, f, t
         assert later >= p - 1e-12
         # Waiting longer without buying (same f, t_x) never raises it.
         assert fitted.conditional_probability_alive([f], [r], [t + 5.0])[0] <= p + 1e-12
+
+
+def test_fit_converges_when_nine_in_ten_customers_never_return():
+    log = simulate_log(
+        np.random.default_rng(1), 20000, r=0.05, alpha=8.0, a=2.0, b=0.8, p=6.0, q=3.8, gamma=15.0,
+        horizon=104.0, acquisition_span=78.0,
+    )
+    f, r, t, _ = summarize_continuous(log, 104.0)
+    assert (f == 0).mean() > 0.85
+    p = BetaGeo().fit(f, r, t).params_
+    assert p["r"] == pytest.approx(0.05, rel=0.15)
+    assert p["alpha"] == pytest.approx(8.0, rel=0.25)
+    assert p["a"] / (p["a"] + p["b"]) == pytest.approx(2.0 / 2.8, rel=0.1)
+
+
+def test_customer_lifetime_value_scales_with_margin_and_discounting(cdnow_summary):
+    s = cdnow_summary
+    bg = BetaGeo().fit(s["frequency"], s["recency"], s["T"])
+    gg = GammaGamma().fit(s["frequency"], s["monetary_value"])
+    args = (bg, s["frequency"][:20], s["recency"][:20], s["T"][:20], s["monetary_value"][:20])
+    plain = gg.customer_lifetime_value(*args, monthly_discount_rate=0.0)
+    value = gg.conditional_expected_average_value(s["frequency"][:20], s["monetary_value"][:20])
+    months = 12 * (365.25 / 12) / 7
+    expected = bg.conditional_expected_purchases(months, s["frequency"][:20], s["recency"][:20], s["T"][:20])
+    np.testing.assert_allclose(plain, value * expected, rtol=1e-10)
+    with_margin = gg.customer_lifetime_value(*args, margin=0.3, monthly_discount_rate=0.0)
+    np.testing.assert_allclose(with_margin, 0.3 * plain)
+    assert np.all(gg.customer_lifetime_value(*args) < plain)
+    with pytest.raises(InvalidInputError, match="months"):
+        gg.customer_lifetime_value(*args, months=0)
+
+
+def test_conditional_expected_average_value_shrinks_towards_the_population_mean(cdnow_summary):
+    gg = GammaGamma().fit(cdnow_summary["frequency"], cdnow_summary["monetary_value"])
+    p, q, gamma = gg.params_["p"], gg.params_["q"], gg.params_["gamma"]
+    population = p * gamma / (q - 1)
+    values = gg.conditional_expected_average_value([0, 1, 10, 100], [0.0, 100.0, 100.0, 100.0])
+    assert values[0] == pytest.approx(population)
+    assert population < values[1] < values[2] < values[3] < 100.0

@@ -172,3 +172,14 @@ def test_conditional_expected_average_value_shrinks_towards_the_population_mean(
     values = gg.conditional_expected_average_value([0, 1, 10, 100], [0.0, 100.0, 100.0, 100.0])
     assert values[0] == pytest.approx(population)
     assert population < values[1] < values[2] < values[3] < 100.0
+
+
+def test_shared_and_per_customer_horizons_agree(fitted, cdnow_summary):
+    s = cdnow_summary
+    shared = fitted.conditional_expected_purchases(13.0, s["frequency"], s["recency"], s["T"])
+    each = fitted.conditional_expected_purchases(np.full(2357, 13.0), s["frequency"], s["recency"], s["T"])
+    np.testing.assert_allclose(shared, each, rtol=1e-12)
+    with pytest.raises(InvalidInputError, match="one per customer"):
+        fitted.conditional_expected_purchases([1.0, 2.0], s["frequency"], s["recency"], s["T"])
+    with pytest.raises(InvalidInputError, match="finite"):
+        fitted.conditional_expected_purchases(-1.0, s["frequency"], s["recency"], s["T"])

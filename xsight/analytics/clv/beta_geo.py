@@ -62,22 +62,29 @@ class BetaGeo:
     ) -> FloatArray:
         """Return E[repeat purchases in (T, T + t] | x, t_x, T] (FHL 2005, eq. 10)."""
         x, t_x, big_t = frequency_recency_T(frequency, recency, T)
-        try:
-            horizon = np.broadcast_to(np.asarray(t, dtype=np.float64), x.shape)
-        except ValueError as exc:
-            raise InvalidInputError(f"t must be a number or one per customer; got {np.shape(t)}.") from exc
+        horizon = np.asarray(t, dtype=np.float64)
+        if horizon.ndim == 0:
+            return self._expected_curve(horizon.reshape(1, 1), x, t_x, big_t)[0]
+        if horizon.shape != x.shape:
+            raise InvalidInputError(f"t must be a number or one per customer; got shape {horizon.shape}.")
         return self._expected_curve(horizon[None, :], x, t_x, big_t)[0]
 
     def _expected_curve(
         self, horizons: NDArray[np.float64], x: FloatArray, t_x: FloatArray, big_t: FloatArray
     ) -> NDArray[np.float64]:
-        """Return conditional expected purchases for validated inputs; ``horizons`` broadcasts to (k, n)."""
+        """Return expected purchases for validated inputs; ``horizons`` is (k, 1) shared or (1, n)."""
         r, alpha, a, b = self._theta()
         if np.any(horizons < 0) or not np.all(np.isfinite(horizons)):
             raise InvalidInputError("t must be finite and >= 0.")
-        z = horizons / (alpha + big_t + horizons)
-        log_ratio = (r + x) * (np.log(alpha + big_t) - np.log(alpha + big_t + horizons))
-        bracket = 1.0 - np.exp(log_ratio) * hyp2f1(r + x, b + x, a + b + x - 1.0, z)
+        if horizons.shape[1] == 1:
+            # With shared horizons the series depends on (x, T) only: evaluate it once per distinct pair.
+            first, inverse = _distinct_pairs(x, big_t)
+        else:
+            first = inverse = np.arange(len(x))
+        xu, tu, hu = x[first], big_t[first], horizons if horizons.shape[1] == 1 else horizons[:, first]
+        z = hu / (alpha + tu + hu)
+        log_ratio = (r + xu) * (np.log(alpha + tu) - np.log(alpha + tu + hu))
+        bracket = (1.0 - np.exp(log_ratio) * hyp2f1(r + xu, b + xu, a + b + xu - 1.0, z))[:, inverse]
         out = (a + b + x - 1.0) / (a - 1.0) * bracket * _p_alive(r, alpha, a, b, x, t_x, big_t)
         return _finite(out, "conditional_expected_purchases")
 
@@ -101,6 +108,14 @@ def _p_alive(
     denom = np.where(has_repeat, b + x - 1.0, 1.0)
     log_odds_dead = np.log(a) - np.log(denom) + (r + x) * (np.log(alpha + t) - np.log(alpha + t_x))
     return np.where(has_repeat, expit(-log_odds_dead), 1.0)
+
+
+def _distinct_pairs(x: FloatArray, t: FloatArray) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Return the first row of each distinct (x, t) pair and each row's pair index."""
+    _, xi = np.unique(x, return_inverse=True)
+    _, ti = np.unique(t, return_inverse=True)
+    _, first, inverse = np.unique(xi.astype(np.int64) * len(t) + ti, return_index=True, return_inverse=True)
+    return first, inverse
 
 
 def _finite(values: FloatArray, what: str) -> FloatArray:

@@ -20,8 +20,11 @@ def test_cdnow_half_split_is_the_papers_calibration_period(cdnow_transactions):
     assert report.params["b"] == pytest.approx(2.426, abs=1e-3)
     assert report.actual_total == 1882
     assert report.predicted_total == pytest.approx(1653.4, abs=0.5)
-    assert report.mae < report.baseline_mae
-    assert report.correlation is not None and report.correlation > 0.5
+    assert report.baseline_total == pytest.approx(2930.1, abs=0.5)
+    assert report.mae == pytest.approx(0.785, abs=1e-3)
+    assert report.baseline_mae == pytest.approx(1.024, abs=1e-3)
+    assert report.correlation is not None and report.baseline_correlation is not None
+    assert report.correlation > report.baseline_correlation > 0.5
 
 
 def test_simulated_shop_forecast_is_close_and_beats_the_naive_baseline():

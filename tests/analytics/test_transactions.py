@@ -98,3 +98,8 @@ def test_invariants(rows, end, unit):
         repeat = mine & (days > distinct[0])
         expected = amounts[repeat].sum() / (len(distinct) - 1) if len(distinct) > 1 else 0.0
         assert s.monetary_value[i] == pytest.approx(expected, abs=1e-9)
+
+
+def test_plain_empty_lists_are_accepted():
+    s = summarize([], [], [], observation_end="2024-01-02")
+    assert len(s) == 0

@@ -60,6 +60,8 @@ def to_day_numbers(values: ArrayLike, *, tz: str | None = None) -> NDArray[np.in
     arr = np.asarray(values)
     if arr.ndim == 0:
         arr = arr.reshape(1)
+    if arr.size == 0:
+        return np.zeros(0, dtype=np.int64)
     if arr.dtype.kind == "M":
         days = arr.astype("datetime64[D]")
     elif arr.dtype.kind in "US":

@@ -21,7 +21,7 @@ HOLDOUT_FRACTION = 0.25
 Status = Literal["ok", "not_enough_data", "fit_failed"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class HoldoutReport:
     """Predicted vs actual repeat purchase days per calibration customer in the holdout period."""
 

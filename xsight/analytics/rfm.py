@@ -28,7 +28,7 @@ GRID = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RfmScores:
     """Per-customer scores (0 for prospects) and group names, in input order."""
 

@@ -11,7 +11,7 @@ from xsight.analytics._arrays import DayLike, as_float_array, check_same_length,
 from xsight.analytics.errors import InvalidInputError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CustomerSummary:
     """Per-customer RFM-style summary; every array has one entry per customer, in ``customer_ids`` order."""
 

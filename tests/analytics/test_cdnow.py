@@ -86,3 +86,15 @@ def test_conditional_expected_purchases_over_the_holdout_is_near_actual(cdnow_tr
     # here so that a change in the model or the summary shows up.
     assert actual == 1882
     assert abs(predicted - actual) / actual < 0.15
+
+
+def test_beta_geo_predictions_match_the_papers_worked_example(cdnow_summary):
+    # Hardie's BG/NBD spreadsheet (as used in lifetimes' tests): E[X(t)] at these weeks, and the expected
+    # purchases in the next 39 weeks of a customer with x = 2, t_x = 30.43, T = 38.86.
+    s = cdnow_summary
+    model = BetaGeo().fit(s["frequency"], s["recency"], s["T"])
+    times = [0.1429, 1.0, 3.0, 31.8571, 32.0, 78.0]
+    expected = [0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576]
+    np.testing.assert_allclose(model.expected_purchases(times), expected, atol=5e-4)
+    example = model.conditional_expected_purchases(39.0, [2], [30.43], [38.86])[0]
+    assert example == pytest.approx(1.226, abs=5e-4)

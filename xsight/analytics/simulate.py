@@ -32,12 +32,14 @@ def simulate_log(
     gamma: float,
     horizon: float,
     acquisition_span: float,
+    dropout_after_first: bool = False,
 ) -> SimulatedLog:
     """Simulate BG/NBD purchases and Gamma-Gamma amounts up to ``horizon``.
 
     Customers make their first purchase uniformly in [0, acquisition_span); afterwards each buys at rate
     lambda ~ gamma(r, rate alpha) and, after every repeat purchase, drops out with probability
-    p_drop ~ beta(a, b). Each purchase's amount is gamma(p, rate nu) with nu ~ gamma(q, rate gamma).
+    p_drop ~ beta(a, b); with ``dropout_after_first`` (MBG/NBD) also right after the first purchase.
+    Each purchase's amount is gamma(p, rate nu) with nu ~ gamma(q, rate gamma).
     """
     lam = rng.gamma(r, 1.0 / alpha, n_customers)
     p_drop = rng.beta(a, b, n_customers)
@@ -47,6 +49,8 @@ def simulate_log(
     times = [first]
     now = first.copy()
     alive = np.ones(n_customers, dtype=bool)
+    if dropout_after_first:
+        alive = rng.random(n_customers) >= p_drop
     while alive.any():
         idx = np.flatnonzero(alive)
         now[idx] += rng.exponential(1.0, len(idx)) / lam[idx]

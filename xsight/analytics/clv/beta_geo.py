@@ -137,7 +137,7 @@ def _finite(values: FloatArray, what: str) -> FloatArray:
 def _log_likelihood(
     theta: NDArray[np.float64], x: FloatArray, t_x: FloatArray, t: FloatArray, shift: int = 0
 ) -> FloatArray:
-    """Return each customer's log-likelihood on the paper's scale (FHL 2005 eq. 6; MBG/NBD if shift=1)."""
+    """Return each customer's log-likelihood on the paper's scale (FHL 2005; MBG/NBD if shift=1)."""
     r, alpha, a, b = theta
     log_a_t = np.log(alpha + t)
     first = gammaln(r + x) - gammaln(r) + r * np.log(alpha) - betaln(a, b) + betaln(a, b + x + shift)

@@ -105,7 +105,7 @@ def _frequency_monetary(frequency: ArrayLike, monetary_value: ArrayLike) -> tupl
 
 
 def _log_likelihood(theta: NDArray[np.float64], x: FloatArray, z: FloatArray) -> FloatArray:
-    """Return each repeat buyer's log density of their mean value z given x (FHL 2005 iso-value, eq. 3)."""
+    """Return each repeat buyer's log density of their mean value z given x (FHL 2005, iso-value curves)."""
     p, q, gamma = theta
     px = p * x
     return (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from xsight.analytics.clv import ModifiedBetaGeo
 from xsight.analytics.errors import InvalidInputError
 from xsight.analytics.holdout import _holdout_purchase_days, evaluate
 from xsight.analytics.simulate import simulate_log
@@ -25,6 +26,16 @@ def test_cdnow_half_split_is_the_papers_calibration_period(cdnow_transactions):
     assert report.baseline_mae == pytest.approx(1.024, abs=1e-3)
     assert report.correlation is not None and report.baseline_correlation is not None
     assert report.correlation > report.baseline_correlation > 0.5
+
+
+def test_mbg_can_be_judged_the_same_way(cdnow_transactions):
+    t = cdnow_transactions
+    report = evaluate(
+        t["customer_ids"], t["days"], observation_end="1998-06-30", holdout_fraction=0.5,
+        model=ModifiedBetaGeo,
+    )
+    assert report.status == "ok" and report.params["r"] == pytest.approx(0.525, abs=1e-3)
+    assert report.actual_total == 1882 and report.mae < report.baseline_mae
 
 
 def test_simulated_shop_forecast_is_close_and_beats_the_naive_baseline():

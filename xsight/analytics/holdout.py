@@ -54,13 +54,15 @@ def evaluate(
     holdout_fraction: float = HOLDOUT_FRACTION,
     time_unit_days: float = 7.0,
     penalizer_coef: float = 0.0,
+    model: type[BetaGeo] = BetaGeo,
     min_repeat_buyers: int = MIN_REPEAT_BUYERS,
     min_history_days: int = MIN_HISTORY_DAYS,
     tz: str | None = None,
 ) -> HoldoutReport:
     """Fit BG/NBD on all but the last ``holdout_fraction`` of the history and score its holdout forecast.
 
-    The naive baseline repeats each customer's calibration rate (frequency / T) over the holdout.
+    The naive baseline repeats each customer's calibration rate (frequency / T) over the holdout;
+    ``model=ModifiedBetaGeo`` judges MBG/NBD instead.
     """
     if not 0 < holdout_fraction < 1:
         raise InvalidInputError(f"holdout_fraction must be between 0 and 1; got {holdout_fraction}.")
@@ -97,17 +99,17 @@ def evaluate(
         )
         return replace(base, status="not_enough_data", reason=reason)
     try:
-        model = BetaGeo(penalizer_coef=penalizer_coef).fit(*compress_rows(cal.frequency, cal.recency, cal.T))
+        fitted = model(penalizer_coef=penalizer_coef).fit(*compress_rows(cal.frequency, cal.recency, cal.T))
     except ConvergenceError as exc:
         return replace(base, status="fit_failed", reason=str(exc))
 
     horizon = holdout_days / time_unit_days
-    predicted = model.conditional_expected_purchases(horizon, cal.frequency, cal.recency, cal.T)
+    predicted = fitted.conditional_expected_purchases(horizon, cal.frequency, cal.recency, cal.T)
     rate = np.divide(cal.frequency, cal.T, out=np.zeros(len(cal)), where=cal.T > 0)
     baseline = rate * horizon
     actual = _holdout_purchase_days(cal.customer_ids, ids, days, cal_end, end)
     return replace(
-        base, params=dict(model.params_), predicted_total=float(predicted.sum()),
+        base, params=dict(fitted.params_), predicted_total=float(predicted.sum()),
         actual_total=float(actual.sum()), baseline_total=float(baseline.sum()),
         mae=float(np.abs(predicted - actual).mean()), baseline_mae=float(np.abs(baseline - actual).mean()),
         correlation=_pearson(predicted, actual), baseline_correlation=_pearson(baseline, actual),

@@ -24,7 +24,8 @@ def test_every_one_of_the_125_cells_maps_to_exactly_one_known_group():
 
 def test_grid_reads_as_intended():
     assert rfm.group_of(5, 5, 5) == "CHAMPIONS"
-    assert rfm.group_of(5, 1, 1) == "NEW"
+    assert rfm.group_of(5, 1, 1) == rfm.group_of(5, 1, 3) == "NEW"  # recent one-time buyers
+    assert rfm.group_of(4, 1, 2) == "PROMISING"
     assert rfm.group_of(1, 1, 1) == "DORMANT"
     assert rfm.group_of(1, 5, 5) == "PREVIOUSLY_LOYAL"
     assert rfm.group_of(2, 3, 4) == "AT_RISK"  # FM = 3.5 rounds up to 4

@@ -20,7 +20,7 @@ LABELS = {g: g.replace("_", " ").capitalize() for g in GROUPS}
 # Group of each (R, FM) cell, FM = round-half-up((F + M) / 2); rows R = 5..1, columns FM = 1..5.
 # Shopify does not publish its cut-offs; this grid is ours (docs/decisions/010-rfm-scoring.md).
 GRID = {
-    5: ("NEW", "PROMISING", "ACTIVE", "CHAMPIONS", "CHAMPIONS"),
+    5: ("NEW", "NEW", "ACTIVE", "CHAMPIONS", "CHAMPIONS"),
     4: ("PROMISING", "PROMISING", "ACTIVE", "LOYAL", "CHAMPIONS"),
     3: ("ALMOST_LOST", "ALMOST_LOST", "NEEDS_ATTENTION", "NEEDS_ATTENTION", "LOYAL"),
     2: ("ALMOST_LOST", "ALMOST_LOST", "AT_RISK", "AT_RISK", "PREVIOUSLY_LOYAL"),

@@ -26,11 +26,16 @@ def fitted(cdnow_summary) -> BetaGeo:
 
 def test_beta_geo_recovers_simulated_parameters(simulated):
     f, r, t, _ = simulated
-    p = BetaGeo().fit(f, r, t).params_
+    model = BetaGeo().fit(f, r, t)
+    p = model.params_
     assert p["r"] == pytest.approx(TRUE["r"], rel=0.2)
     assert p["alpha"] == pytest.approx(TRUE["alpha"], rel=0.25)
     assert p["a"] == pytest.approx(TRUE["a"], rel=0.3)
     assert p["b"] == pytest.approx(TRUE["b"], rel=0.35)
+    # Within four asymptotic standard errors (observed information), and those are finite.
+    se = model.standard_errors_
+    for name in p:
+        assert 0 < se[name] < p[name] and abs(p[name] - TRUE[name]) < 4 * se[name], name
     # The well-identified combinations: mean purchase rate and mean dropout probability.
     assert p["r"] / p["alpha"] == pytest.approx(TRUE["r"] / TRUE["alpha"], rel=0.1)
     assert p["a"] / (p["a"] + p["b"]) == pytest.approx(TRUE["a"] / (TRUE["a"] + TRUE["b"]), rel=0.1)
@@ -38,9 +43,11 @@ def test_beta_geo_recovers_simulated_parameters(simulated):
 
 def test_gamma_gamma_recovers_simulated_parameters(simulated):
     f, _, _, m = simulated
-    p = GammaGamma().fit(f, m).params_
+    model = GammaGamma().fit(f, m)
+    p = model.params_
     for name in ("p", "q", "gamma"):
         assert p[name] == pytest.approx(TRUE[name], rel=0.3), name
+        assert abs(p[name] - TRUE[name]) < 4 * model.standard_errors_[name], name
     mean_spend = TRUE["p"] * TRUE["gamma"] / (TRUE["q"] - 1)
     assert p["p"] * p["gamma"] / (p["q"] - 1) == pytest.approx(mean_spend, rel=0.1)
 
@@ -92,6 +99,7 @@ def test_unidentifiable_data_raise_convergence_error():
 def test_penalizer_makes_unidentifiable_data_fit():
     model = BetaGeo(penalizer_coef=0.1).fit(np.full(50, 10.0), np.full(50, 10.0), np.full(50, 10.0))
     assert all(np.isfinite(v) for v in model.params_.values())
+    assert set(model.standard_errors_) == {"r", "alpha", "a", "b"}
 
 
 def test_expected_purchases_agrees_with_simulation(fitted):

@@ -71,3 +71,21 @@ def _acceptable(objective: Objective, x: NDArray[np.float64]) -> bool:
     value, grad = objective(x)
     finite = np.isfinite(value) and np.all(np.isfinite(grad))
     return bool(finite and np.max(np.abs(grad)) < GRADIENT_TOLERANCE)
+
+
+def standard_errors(
+    objective: Objective, log_theta: NDArray[np.float64], total_weight: float
+) -> NDArray[np.float64]:
+    """Return asymptotic standard errors of exp(log_theta) from the observed information (NaN on a ridge)."""
+    step = 1e-5
+    eye = np.eye(len(log_theta))
+    rows = [objective(log_theta + step * e)[1] - objective(log_theta - step * e)[1] for e in eye]
+    hessian = np.array(rows) / (2 * step) * total_weight
+    hessian = (hessian + hessian.T) / 2
+    if not np.all(np.isfinite(hessian)):
+        return np.full(len(log_theta), np.nan)
+    eigenvalues = np.linalg.eigvalsh(hessian)
+    if eigenvalues.min() <= 1e-9 * max(eigenvalues.max(), 1.0):
+        return np.full(len(log_theta), np.nan)
+    log_se = np.sqrt(np.diag(np.linalg.inv(hessian)))
+    return np.exp(log_theta) * log_se

@@ -10,7 +10,7 @@ from scipy.special import betaln, expit, gammaln, hyp2f1, psi
 
 from xsight.analytics._arrays import dot
 from xsight.analytics.clv._inputs import FloatArray, frequency_recency_T, weights_for
-from xsight.analytics.clv._optimize import maximise_log_space
+from xsight.analytics.clv._optimize import maximise_log_space, standard_errors
 from xsight.analytics.errors import ConvergenceError, InvalidInputError, NotFittedError
 
 PARAM_NAMES = ("r", "alpha", "a", "b")
@@ -43,8 +43,11 @@ class BetaGeo:
         objective = _Objective(x, t_x, t, w, self.penalizer_coef, self._shift)
         mean_rate = float(np.average(x, weights=w) / max(np.average(t, weights=w), 1e-9))
         start = np.log([1.0, 1.0 / max(mean_rate, 1e-6), 1.0, 1.0])
-        theta = np.exp(maximise_log_space(objective, start, PARAM_NAMES, type(self).__name__))
+        log_theta = maximise_log_space(objective, start, PARAM_NAMES, type(self).__name__)
+        theta = np.exp(log_theta)
         self.params_ = dict(zip(PARAM_NAMES, (float(v) for v in theta), strict=True))
+        se = standard_errors(objective, log_theta, float(w.sum()))
+        self.standard_errors_ = dict(zip(PARAM_NAMES, (float(v) for v in se), strict=True))
         self.log_likelihood_ = float(np.sum(w * _log_likelihood(theta, x, t_x, t, self._shift)))
         self.n_customers_ = float(w.sum())
         return self

@@ -8,7 +8,7 @@ from scipy.special import gammaln, psi
 
 from xsight.analytics._arrays import as_float_array, check_same_length, dot
 from xsight.analytics.clv._inputs import FloatArray, frequency_recency_T, weights_for
-from xsight.analytics.clv._optimize import maximise_log_space
+from xsight.analytics.clv._optimize import maximise_log_space, standard_errors
 from xsight.analytics.clv.beta_geo import BetaGeo
 from xsight.analytics.errors import InvalidInputError, NotFittedError
 
@@ -45,8 +45,11 @@ class GammaGamma:
         objective = _Objective(x, z, w, self.penalizer_coef)
         mean = float(np.average(z, weights=w))
         start = np.log([2.0, 2.0, mean])
-        theta = np.exp(maximise_log_space(objective, start, PARAM_NAMES, "GammaGamma"))
+        log_theta = maximise_log_space(objective, start, PARAM_NAMES, "GammaGamma")
+        theta = np.exp(log_theta)
         self.params_ = dict(zip(PARAM_NAMES, (float(v) for v in theta), strict=True))
+        se = standard_errors(objective, log_theta, float(w.sum()))
+        self.standard_errors_ = dict(zip(PARAM_NAMES, (float(v) for v in se), strict=True))
         self.log_likelihood_ = dot(w, _log_likelihood(theta, x, z))
         return self
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import request
@@ -24,9 +25,15 @@ def room(shop_id: int) -> str:
     return f"shop:{shop_id}"
 
 
+# In-process observers (e.g. the CLI's progress bar) called with (shop_id, event, payload).
+listeners: list[Callable[[int, str, dict[str, Any]], None]] = []
+
+
 def publish(shop_id: int, event: str, payload: dict[str, Any]) -> None:
     """Send an event to every browser of one shop (across processes when Redis is set)."""
     socketio.emit(event, payload, to=room(shop_id))
+    for listener in listeners:
+        listener(shop_id, event, payload)
 
 
 def publish_progress(shop_id: int, payload: dict[str, Any], *, force: bool = False) -> bool:

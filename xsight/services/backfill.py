@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from xsight.extensions import db
-from xsight.models import Order, Refund, Shop, SyncRun
+from xsight.models import Order, Refund, Shop, SyncRun, WebhookDelivery
 from xsight.models.types import utcnow
 from xsight.services import sync_runs
 from xsight.services.ingest import graphql_rows
@@ -31,6 +32,8 @@ JSONL_WINDOW = jsonl.DEFAULT_WINDOW_LINES
 # Incremental sync starts this far before the backfill began, to cover changes made meanwhile.
 CURSOR_OVERLAP = timedelta(minutes=5)
 REFUND_DETAIL_BATCH = 200
+BULK_FINISH_TOPIC = "bulk_operations/finish"
+FINISH_CHECK_INTERVAL_S = 0.25
 
 
 def run(run: SyncRun, *, commit_every: int = COMMIT_EVERY_LINES) -> None:
@@ -72,10 +75,29 @@ def _export(run: SyncRun, client: AdminClient, resource: str) -> None:
         state["operation_id"] = bulk.start(client, BULK_DOCUMENTS[resource])
         sync_runs.progress(run, checkpoint={resource: state})
     operation = bulk.await_completion(
-        client, state["operation_id"],
+        client, state["operation_id"], wait=_finish_signal(run.shop_id),
         on_progress=lambda op: sync_runs.progress(run, step=None))
     state.update(url=operation.url, objects=operation.object_count, lines_done=0)
     sync_runs.progress(run, checkpoint={resource: state})
+
+
+def _finish_signal(shop_id: int) -> Callable[[float], None]:
+    """Return a sleep that ends early when a bulk_operations/finish webhook arrives."""
+    since = [utcnow()]
+
+    def wait(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            arrived = db.session.scalar(select(WebhookDelivery.id).where(
+                WebhookDelivery.shop_id == shop_id, WebhookDelivery.topic == BULK_FINISH_TOPIC,
+                WebhookDelivery.received_at >= since[0]).limit(1))
+            db.session.rollback()  # end the read so the next check sees new rows
+            if arrived is not None:
+                since[0] = utcnow()
+                return
+            time.sleep(min(FINISH_CHECK_INTERVAL_S, max(0.0, deadline - time.monotonic())))
+
+    return wait
 
 
 def _objects(url: str | None, skip: int) -> Iterator[dict[str, Any]]:

@@ -84,6 +84,8 @@ def apply(session: Session | scoped_session[Any], shop_id: int, topic: str, payl
         session.execute(update(Customer).where(
             Customer.shop_id == shop_id, Customer.shopify_gid == gid("Customer", payload["id"]))
             .values(deleted_at=utcnow()))
+    elif topic == "bulk_operations/finish":
+        pass  # its arrival wakes the waiting backfill (see services.backfill), nothing to store
     else:
         return "ignored"
     return "processed"

@@ -36,7 +36,7 @@ BULK_FINISH_TOPIC = "bulk_operations/finish"
 FINISH_CHECK_INTERVAL_S = 0.25
 
 
-def run(run: SyncRun, *, commit_every: int = COMMIT_EVERY_LINES) -> None:
+def run(run: SyncRun, *, commit_every: int | None = None) -> None:
     """Backfill the shop of `run`, continuing from its checkpoint."""
     shop = db.session.get(Shop, run.shop_id)
     assert shop is not None
@@ -51,7 +51,7 @@ def run(run: SyncRun, *, commit_every: int = COMMIT_EVERY_LINES) -> None:
     total = sum(int(run.checkpoint[r]["objects"]) for r in RESOURCES)
     sync_runs.progress(run, total=total)
     for resource in RESOURCES:
-        _write(run, resource, commit_every)
+        _write(run, resource, commit_every or COMMIT_EVERY_LINES)
     _refund_details(run, client)
     link_orders_to_customers(db.session, shop.id)
     cursor = (datetime.fromisoformat(run.checkpoint["started_at"]) - CURSOR_OVERLAP).isoformat()

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from xsight import realtime
-from xsight.errors import Conflict, NotFound
+from xsight.errors import Conflict, NotFound, XSightError
 from xsight.extensions import db
 from xsight.models import SyncRun
 from xsight.models.types import utcnow
 
 ACTIVE = ("queued", "running")
+# A worker renews its lease at every progress step; one silent this long is presumed dead.
+LEASE_SECONDS = 120
+
+
+class LeaseLost(XSightError):
+    """Another worker took this run over (ours was presumed dead); stop writing."""
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -70,6 +76,38 @@ def recent(shop_id: int, limit: int) -> list[SyncRun]:
                                    .limit(limit)))
 
 
+def acquire(run: SyncRun, worker: str) -> bool:
+    """Take the run's lease unless a live worker holds it; return whether we now own it."""
+    now = utcnow()
+    result = db.session.execute(update(SyncRun).where(
+        SyncRun.id == run.id,
+        or_(SyncRun.status != "running", SyncRun.worker.is_(None), SyncRun.worker == worker,
+            SyncRun.heartbeat_at.is_(None),
+            SyncRun.heartbeat_at < now - timedelta(seconds=LEASE_SECONDS)))
+        .values(worker=worker, heartbeat_at=now))
+    db.session.commit()
+    db.session.refresh(run)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def is_stale(run: SyncRun) -> bool:
+    """Return True when an active run's worker has stopped renewing its lease."""
+    if run.status not in ACTIVE or run.heartbeat_at is None:
+        return False
+    return run.heartbeat_at < utcnow() - timedelta(seconds=LEASE_SECONDS)
+
+
+def _renew(run: SyncRun) -> None:
+    if run.worker is None:
+        return
+    result = db.session.execute(update(SyncRun).where(SyncRun.id == run.id,
+                                                      SyncRun.worker == run.worker)
+                                .values(heartbeat_at=utcnow()))
+    if not result.rowcount:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise LeaseLost(f"Sync run {run.id} was taken over by another worker.")
+
+
 def begin(run: SyncRun, step: str) -> None:
     """Mark a run as running."""
     run.status, run.step = "running", step
@@ -90,6 +128,7 @@ def progress(run: SyncRun, *, step: str | None = None, processed: int | None = N
         run.total = total
     if checkpoint is not None:
         run.checkpoint = {**(run.checkpoint or {}), **checkpoint}
+    _renew(run)
     db.session.commit()
     realtime.publish_progress(run.shop_id, describe(run), force=step is not None)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
+import uuid
 
 from huey import crontab
-from huey.exceptions import TaskLockedException
 from sqlalchemy import select
 
 from xsight.extensions import db
@@ -22,26 +23,29 @@ SYNC_RETRIES = 3
 SYNC_RETRY_DELAY_S = 60
 
 
-def shop_lock(shop_id: int):
-    """Return the lock that keeps two syncs of one shop from overlapping."""
-    return huey.lock_task(f"sync-shop-{shop_id}")
+def worker_id() -> str:
+    """Return an identity for this execution of a run (host, process, nonce)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @huey.task(retries=SYNC_RETRIES, retry_delay=SYNC_RETRY_DELAY_S, context=True)
 def run_sync(run_id: int, task=None) -> str:
-    """Run (or resume) one sync run under the shop's lock; idempotent once finished."""
+    """Run (or resume) one sync run under its lease; idempotent once finished."""
     with task_app():
         run = db.session.get(SyncRun, run_id)
         if run is None or run.status in ("succeeded", "cancelled"):
             return "skipped"
+        # One active run per shop (sync_runs.create), and one live worker per run (the lease).
+        if not sync_runs.acquire(run, worker_id()):
+            log.info("sync run is held by a live worker", extra={"sync_run_id": run_id})
+            return "locked"
         try:
-            with shop_lock(run.shop_id):
-                RUNNERS[run.kind](run)
-                sync_runs.succeed(run)
-                return "succeeded"
-        except TaskLockedException:
-            log.info("sync already running for shop", extra={"shop_id": run.shop_id})
-            raise
+            RUNNERS[run.kind](run)
+            sync_runs.succeed(run)
+            return "succeeded"
+        except sync_runs.LeaseLost:
+            log.warning("sync run taken over by another worker", extra={"sync_run_id": run_id})
+            return "taken_over"
         except Exception as exc:
             retries_left = getattr(task, "retries", 0) if task is not None else 0
             if getattr(exc, "retriable", False) and retries_left:
@@ -79,7 +83,12 @@ def reconcile_all() -> int:
     started = 0
     with task_app():
         for shop in db.session.scalars(select(Shop).where(Shop.installed.is_(True))):
-            if sync_runs.active_runs(shop.id):
+            stale = [r for r in db.session.scalars(select(SyncRun).where(
+                SyncRun.shop_id == shop.id, SyncRun.status.in_(sync_runs.ACTIVE)))
+                if sync_runs.is_stale(r)]
+            for run in stale:  # its worker died: resume from the checkpoint
+                run_sync(run.id)
+            if stale or sync_runs.active_runs(shop.id):
                 continue
             backfilled = (shop.settings or {}).get("backfilled_at")
             start(shop.id, "incremental" if backfilled else "backfill")

@@ -24,6 +24,9 @@ JsonType = JSON().with_variant(JSONB(), "postgresql")
 def to_minor(value: Decimal | str | int) -> int:
     """Convert an amount to stored units, refusing anything finer than 1/10,000."""
     amount = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -4:  # the common case: at most 4 decimals
+        return int(amount.scaleb(4))
     scaled = amount * MONEY_SCALE
     if scaled != scaled.to_integral_value():
         raise ValueError(f"Amount {value!r} has more than 4 decimal places.")

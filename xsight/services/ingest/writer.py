@@ -6,8 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, and_, select, update
 from sqlalchemy.orm import Session, scoped_session
 
 from xsight.models import (
@@ -20,6 +19,7 @@ from xsight.models import (
     RefundLineItem,
 )
 from xsight.models.types import utcnow
+from xsight.services.ingest import raw_upsert
 
 Row = dict[str, Any]
 DEFAULT_BATCH = 2000
@@ -109,21 +109,10 @@ class Writer:
 
     def _upsert(self, table: Table, values: Sequence[Row]) -> None:
         now = utcnow()
-        rows = [{**v, "shop_id": self.shop_id, "synced_at": now} for v in values]
         # Deduplicate within the batch: the last version of a gid wins.
-        unique = list({r["shopify_gid"]: r for r in rows}.values())
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = insert(table)
-        columns = [c for c in unique[0] if c not in ("shop_id", "shopify_gid")]
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["shop_id", "shopify_gid"],
-            set_={c: stmt.excluded[c] for c in columns},
-            where=or_(table.c.shopify_updated_at.is_(None),
-                      stmt.excluded.shopify_updated_at.is_(None),
-                      stmt.excluded.shopify_updated_at >= table.c.shopify_updated_at),
-        )
-        self.session.execute(stmt, unique)
+        unique = {v["shopify_gid"]: v for v in values}
+        rows = [{**v, "shop_id": self.shop_id, "synced_at": now} for v in unique.values()]
+        raw_upsert.upsert(self.session.connection(), table, rows)
 
 
 def link_orders_to_customers(session: Session | scoped_session[Any], shop_id: int,

@@ -1,0 +1,125 @@
+"""Backfill from finished bulk files vs the raw ceiling (parse JSONL + driver bulk insert).
+
+Usage: python -m bench.backfill_bench --orders 100000 [--database-url postgresql://...]
+Writes Shopify-shaped bulk JSONL (customers; orders with line items as child lines, interleaved),
+then times, each in a fresh process so peak RSS is its own:
+  ceiling  - json.loads every line and insert plain tuples with the driver (executemany / COPY);
+  xsight   - the real path: stream -> jsonl.assemble -> write_group -> Writer upserts -> commit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+LINES_PER_ORDER = 1.87  # line items per order in the issue's reference shop
+
+
+def write_files(folder: Path, orders: int, seed: int = 7) -> tuple[Path, Path]:
+    """Write customers.jsonl and orders.jsonl the way Shopify's bulk export lays them out."""
+    rng = random.Random(seed)
+    customers = max(1, orders // 5)
+    cpath, opath = folder / "customers.jsonl", folder / "orders.jsonl"
+    with cpath.open("w") as out:
+        for c in range(1, customers + 1):
+            out.write(json.dumps({
+                "id": f"gid://shopify/Customer/{c}", "firstName": f"F{c}", "lastName": f"L{c}",
+                "defaultEmailAddress": {"emailAddress": f"c{c}@example.com",
+                                        "marketingState": "SUBSCRIBED"},
+                "defaultAddress": {"countryCodeV2": "US"}, "tags": ["vip"], "state": "ENABLED",
+                "createdAt": "2025-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z",
+                "amountSpent": {"amount": "100.00", "currencyCode": "USD"},
+                "numberOfOrders": "3"}) + "\n")
+    pending: list[str] = []  # children written a little late, interleaved with later orders
+    line_id = 0
+    with opath.open("w") as out:
+        for o in range(1, orders + 1):
+            gid = f"gid://shopify/Order/{o}"
+            money = {"shopMoney": {"amount": f"{rng.randint(500, 30000) / 100:.2f}",
+                                   "currencyCode": "USD"}}
+            out.write(json.dumps({
+                "id": gid, "name": f"#{1000 + o}", "createdAt": "2026-01-01T10:00:00Z",
+                "updatedAt": "2026-01-02T10:00:00Z", "processedAt": "2026-01-01T10:00:00Z",
+                "cancelledAt": None, "test": False, "currencyCode": "USD",
+                "displayFinancialStatus": "PAID", "tags": [], "taxesIncluded": False,
+                "customer": {"id": f"gid://shopify/Customer/{rng.randint(1, customers)}"},
+                "subtotalPriceSet": money, "totalDiscountsSet": {"shopMoney": {"amount": "0.00"}},
+                "totalShippingPriceSet": {"shopMoney": {"amount": "5.00"}}, "totalTaxSet": money,
+                "totalPriceSet": money, "totalRefundedSet": {"shopMoney": {"amount": "0.00"}},
+                "refunds": []}) + "\n")
+            for _ in range(1 + (rng.random() < LINES_PER_ORDER - 1)):
+                line_id += 1
+                pending.append(json.dumps({
+                    "id": f"gid://shopify/LineItem/{line_id}", "title": "Mug", "quantity": 1,
+                    "isGiftCard": False, "product": {"id": "gid://shopify/Product/1"},
+                    "originalUnitPriceSet": money, "discountAllocations": [], "taxLines": [],
+                    "__parentId": gid}) + "\n")
+            if len(pending) > 8:
+                rng.shuffle(pending)
+                out.writelines(pending[:4])
+                del pending[:4]
+        out.writelines(pending)
+    return cpath, opath
+
+
+def run_child(mode: str, folder: Path, database_url: str) -> dict[str, float]:
+    """Run one measurement in a fresh process; return its time and peak RSS."""
+    env = {**os.environ, "BENCH_DATABASE_URL": database_url}
+    out = subprocess.run([sys.executable, "-m", "bench.backfill_bench", "--child", mode,
+                          "--folder", str(folder)], env=env, capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def child(mode: str, folder: Path) -> None:
+    """Measure one mode in this process and print JSON."""
+    from bench.backfill_modes import ceiling, xsight
+
+    started, cpu = time.perf_counter(), time.process_time()
+    counts = (ceiling if mode == "ceiling" else xsight)(folder, os.environ["BENCH_DATABASE_URL"])
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "cpu": cpu_seconds, "rss_mb": rss_mb, **counts}))
+
+
+def main() -> None:
+    """Generate the files, run both modes, print a Markdown table."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--child")
+    parser.add_argument("--folder")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, Path(args.folder))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        t0 = time.perf_counter()
+        cpath, opath = write_files(folder, args.orders)
+        size_mb = (cpath.stat().st_size + opath.stat().st_size) / 1e6
+        print(f"generated {args.orders} orders ({size_mb:.0f} MB JSONL) in "
+              f"{time.perf_counter() - t0:.1f} s", flush=True)
+        url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
+        ceiling = run_child("ceiling", folder, url)
+        ours = run_child("xsight", folder, url)
+    backend = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    print("\n| backend | orders | JSONL | ceiling wall / CPU | XSight wall / CPU | ratio (CPU) "
+          "| peak RSS (XSight) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(f"| {backend} | {args.orders:,} | {size_mb:.0f} MB | {ceiling['seconds']:.1f} / "
+          f"{ceiling['cpu']:.1f} s | {ours['seconds']:.1f} / {ours['cpu']:.1f} s | "
+          f"{ours['cpu'] / ceiling['cpu']:.2f}x | {ours['rss_mb']:.0f} MB |")
+    print(f"rows: ceiling {ceiling['rows']:,}, xsight {ours['rows']:,}")
+
+
+if __name__ == "__main__":
+    main()

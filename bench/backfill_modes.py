@@ -1,0 +1,93 @@
+"""The two measured modes of bench.backfill_bench."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def ceiling(folder: Path, url: str) -> dict[str, int]:
+    """Parse every line and bulk-insert plain tuples with the driver: the raw ceiling."""
+    rows = 0
+    customers, orders, lines = [], [], []
+    for name in ("customers.jsonl", "orders.jsonl"):
+        with (folder / name).open() as handle:
+            for text in handle:
+                obj = json.loads(text)
+                if name == "customers.jsonl":
+                    customers.append((obj["id"], obj["firstName"], obj["lastName"],
+                                      obj["defaultEmailAddress"]["emailAddress"]))
+                elif "__parentId" in obj:
+                    lines.append((obj["id"], obj["__parentId"], obj["quantity"],
+                                  obj["originalUnitPriceSet"]["shopMoney"]["amount"]))
+                else:
+                    orders.append((obj["id"], obj["customer"]["id"], obj["processedAt"],
+                                   obj["totalPriceSet"]["shopMoney"]["amount"]))
+    ddl = ["CREATE TABLE c (gid TEXT, first TEXT, last TEXT, email TEXT)",
+           "CREATE TABLE o (gid TEXT, customer TEXT, processed TEXT, total NUMERIC)",
+           "CREATE TABLE l (gid TEXT, parent TEXT, quantity INT, price NUMERIC)"]
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        conn = sqlite3.connect(url.removeprefix("sqlite:///") + ".ceiling")
+        for statement in ddl:
+            conn.execute(statement)
+        conn.executemany("INSERT INTO c VALUES (?,?,?,?)", customers)
+        conn.executemany("INSERT INTO o VALUES (?,?,?,?)", orders)
+        conn.executemany("INSERT INTO l VALUES (?,?,?,?)", lines)
+        conn.commit()
+    else:
+        import psycopg
+
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+            for table in ("c", "o", "l"):
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
+            for statement in ddl:
+                conn.execute(statement)
+            with conn.cursor() as cur:
+                for table, data in (("c", customers), ("o", orders), ("l", lines)):
+                    with cur.copy(f"COPY {table} FROM STDIN") as copy:
+                        for row in data:
+                            copy.write_row(row)
+    rows = len(customers) + len(orders) + len(lines)
+    return {"rows": rows}
+
+
+def xsight(folder: Path, url: str) -> dict[str, int]:
+    """Run XSight's real backfill write path over the same files."""
+    from sqlalchemy import func, select
+
+    from xsight import create_app
+    from xsight.config import load_settings, new_encryption_key
+    from xsight.extensions import db
+    from xsight.models import Customer, Order, OrderLineItem, Shop
+    from xsight.services.ingest.bulk_groups import write_group
+    from xsight.services.ingest.writer import Writer, link_orders_to_customers
+    from xsight.shopify import jsonl
+
+    settings = load_settings(environ={}, XSIGHT_ENV="test", DATABASE_URL=url,
+                             INSTANCE_PATH=str(folder / "instance"), SHOPIFY_API_KEY="k",
+                             SHOPIFY_API_SECRET="s",  # noqa: S106 - throwaway bench app
+                             ENCRYPTION_KEY=new_encryption_key())
+    app = create_app(settings)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        shop = Shop(domain="bench.myshopify.com", installed=True)
+        db.session.add(shop)
+        db.session.commit()
+        for resource, name in (("customers", "customers.jsonl"), ("orders", "orders.jsonl")):
+            writer = Writer(db.session, shop.id, batch_size=5000)
+            with (folder / name).open() as handle:
+                for n, group in enumerate(jsonl.assemble(jsonl.parse_lines(handle))):
+                    write_group(writer, resource, group)
+                    if n % 5000 == 4999:
+                        writer.flush()
+                        db.session.commit()
+            writer.flush()
+            db.session.commit()
+        link_orders_to_customers(db.session, shop.id)
+        db.session.commit()
+        rows = sum(db.session.scalar(select(func.count()).select_from(m)) or 0
+                   for m in (Customer, Order, OrderLineItem))
+    return {"rows": rows}

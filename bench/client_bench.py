@@ -138,12 +138,12 @@ def main() -> None:
                     f"{int(run['late_groups']):,} |")
     report = "\n".join([
         "",
-        "## Shopify client",
+        f"### Bulk JSONL parse + assemble (`xsight.shopify.jsonl`), window {args.window:,} lines",
         "",
-        f"Bulk JSONL parse + assemble (`xsight.shopify.jsonl`), window {args.window:,} lines. "
         f"{time.strftime('%Y-%m-%d', time.gmtime())}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs (shared), generated BulkOrders-shaped file in {gen_s:.1f}s "
-        f"({LATE_SHARE:.0%} of line items written up to {LATE_FLUSH_EVERY} orders late).",
+        f"{os.cpu_count()} CPUs (shared with other work), BulkOrders-shaped file generated in {gen_s:.1f}s "
+        f"({LATE_SHARE:.0%} of line items written up to {LATE_FLUSH_EVERY} orders late). "
+        "Each source is read in a fresh child process; peak RSS is that process's maximum.",
         "",
         f"Command: `.venv/bin/python -m bench.client_bench --lines {args.lines} --window {args.window}`",
         "",
@@ -154,11 +154,16 @@ def main() -> None:
     ])
     print(report)
     if args.append:
-        args.append.parent.mkdir(parents=True, exist_ok=True)
-        if not args.append.exists():
-            args.append.write_text("# Benchmarks\n\nResults of `bench/`; newest entries at the end.\n")
-        with args.append.open("a") as fh:
-            fh.write(report)
+        _append(args.append, report)
+
+
+def _append(path: Path, report: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = "# Benchmarks\n\nResults of `bench/`; newest entries last.\n"
+    text = path.read_text() if path.exists() else fresh
+    if "\n## Shopify client\n" not in text:
+        text += "\n## Shopify client\n"
+    path.write_text(text + report)
 
 
 if __name__ == "__main__":

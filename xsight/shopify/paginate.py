@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from xsight.errors import MaxCostExceeded, ShopifyError
@@ -23,6 +23,7 @@ class Page:
     end_cursor: str | None
     has_next_page: bool
     page_size: int
+    data: dict[str, Any] = field(default_factory=dict, repr=False)  # the whole response `data`
 
     @property
     def last_updated_at(self) -> str | None:
@@ -53,7 +54,7 @@ def paginate(client: AdminClient, document: str, connection_path: str,
         connection = _dig(data, connection_path)
         info = connection.get("pageInfo") or {}
         page = Page(nodes=_nodes(connection), end_cursor=info.get("endCursor") or cursor,
-                    has_next_page=bool(info.get("hasNextPage")), page_size=size)
+                    has_next_page=bool(info.get("hasNextPage")), page_size=size, data=data)
         yield page
         if not page.has_next_page:
             return

@@ -67,7 +67,12 @@ class ClientStats:
 
 
 class AdminClient:
-    """Send GraphQL documents to one shop's Admin API with pacing, retries and typed errors."""
+    """Send GraphQL documents to one shop's Admin API with pacing, retries and typed errors.
+
+    One instance per shop and task: the bucket estimate and stats are not shared between threads.
+    The token comes from `token()` on every request; `on_unauthorized()` (e.g. refresh the
+    expiring offline token) runs at most once per call before the request is sent again.
+    """
 
     def __init__(self, shop: str, http: httpx.Client, token: Callable[[], str], *,
                  api_version: str = DEFAULT_API_VERSION,

@@ -20,6 +20,7 @@ from xsight.shopify import bulk
 from xsight.shopify.client import AdminClient
 from xsight.shopify.http import build_http_client
 from xsight.shopify.jsonl import assemble, stream_jsonl
+from xsight.shopify.orders import complete_order
 from xsight.shopify.paginate import paginate
 
 store_app = pytest.importorskip("xsight.devstore.app", reason="xsight.devstore is not merged yet")
@@ -114,3 +115,17 @@ def test_tags_add_and_remove_round_trip(client: AdminClient) -> None:
     assert added["userErrors"] == []
     removed = client.execute("TagsRemove", {"id": customer["id"], "tags": ["xsight-champions"]})
     assert removed["tagsRemove"]["userErrors"] == []
+
+
+def test_complete_order_fills_in_refunds_from_a_bulk_line(client: AdminClient) -> None:
+    with store_gaps_are_xfail():
+        done = bulk.await_completion(client, bulk.start(client, "BulkOrders"), poll_initial=0.05)
+        assert done.url
+        refunded = [g.root for g in assemble(stream_jsonl(client.http, done.url))
+                    if g.root is not None and g.root["refunds"]]
+        assert refunded, "the generated shop has refunds"
+        order = complete_order(client, dict(refunded[0]))
+        page = client.execute("OrderRefunds", {"id": order["id"]})["order"]["refunds"]
+    assert [r["id"] for r in order["refunds"]] == [r["id"] for r in page]
+    assert all(r["refundLineItems"]["nodes"] or r["refundShippingLines"]["nodes"]
+               or r["orderAdjustments"]["nodes"] for r in order["refunds"])

@@ -224,7 +224,7 @@ def test_the_token_never_reaches_logs_errors_or_reprs(clock: FakeClock,
     client = make_client(script, clock)
     with pytest.raises(ShopifyHTTPError) as caught:
         client.execute(SHOP_QUERY)
-    texts = [caplog.text, str(caught.value), repr(caught.value), repr(client), str(vars(client.stats))]
+    texts = [caplog.text, str(caught.value), repr(caught.value), repr(client), str(vars(client))]
     assert caplog.records, "the retries were logged"
     for text in texts:
         assert TOKEN not in text

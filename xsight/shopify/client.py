@@ -96,7 +96,6 @@ class AdminClient:
         self._rng = rng or random.Random()
         self._max_attempts = max(1, max_attempts)
         self._cost_ratio: dict[str, float] = {}
-        self._sent_token = ""
 
     def __repr__(self) -> str:
         return f"AdminClient(shop={self.shop!r}, api_version={self.api_version!r})"
@@ -167,8 +166,7 @@ class AdminClient:
             f"Could not reach {self.shop} after {n} attempts ({detail})."))
 
     def _post(self, text: str, variables: dict[str, Any]) -> httpx.Response:
-        self._sent_token = self._token()
-        headers = {"X-Shopify-Access-Token": self._sent_token, "Content-Type": "application/json",
+        headers = {"X-Shopify-Access-Token": self._token(), "Content-Type": "application/json",
                    "Accept": "application/json"}
         return self.http.post(self.url, json={"query": text, "variables": variables}, headers=headers)
 
@@ -226,7 +224,8 @@ class AdminClient:
                                                               self._wall()))
 
     def _scrub(self, text: str) -> str:
-        token = self._sent_token
+        """Redact the token should Shopify ever echo it (the client keeps no copy of its own)."""
+        token = self._token()
         return text.replace(token, "[redacted]") if token else text
 
 

@@ -33,7 +33,8 @@ from xsight.errors import BulkOperationError, ShopifyNetworkError
 logger = logging.getLogger(__name__)
 
 PARENT_KEY = "__parentId"
-# Lines a root waits for late children: ~10k small objects, a few MB at most.
+# Lines a root waits for late children. 10k BulkOrders lines are ~35 MB of Python objects
+# (bench/client_bench.py); a child later than this still arrives, as a late Group.
 DEFAULT_WINDOW_LINES = 10_000
 # Tries per download, resuming after the last complete line; waits 1 s, then 2 s between them.
 DOWNLOAD_ATTEMPTS = 3

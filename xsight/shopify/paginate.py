@@ -10,6 +10,7 @@ from typing import Any
 from xsight.errors import MaxCostExceeded, ShopifyError
 from xsight.shopify import queries
 from xsight.shopify.client import DOCUMENT_NAME, AdminClient
+from xsight.shopify.cost import MAX_PAGE_SIZE
 from xsight.shopify.cost import page_size as cost_page_size
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def paginate(client: AdminClient, document: str, connection_path: str,
     """Yield every page of the connection at `connection_path` (e.g. "orders"), from `after` on."""
     text = queries.load(document) if DOCUMENT_NAME.match(document) else document
     base = dict(variables or {})
-    size = page_size or cost_page_size(text, base)
+    size = min(page_size, MAX_PAGE_SIZE) if page_size else cost_page_size(text, base)
     cursor = after
     while True:
         try:

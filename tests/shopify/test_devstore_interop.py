@@ -16,8 +16,9 @@ import pytest
 
 from tests.conftest import make_settings
 from xsight.errors import BulkOperationError, ShopifyGraphQLError
-from xsight.shopify import bulk
+from xsight.shopify import bulk, queries
 from xsight.shopify.client import AdminClient
+from xsight.shopify.cost import estimate_cost, variable_defaults
 from xsight.shopify.http import build_http_client
 from xsight.shopify.jsonl import assemble, stream_jsonl
 from xsight.shopify.orders import complete_order
@@ -129,3 +130,13 @@ def test_complete_order_fills_in_refunds_from_a_bulk_line(client: AdminClient) -
     assert [r["id"] for r in order["refunds"]] == [r["id"] for r in page]
     assert all(r["refundLineItems"]["nodes"] or r["refundShippingLines"]["nodes"]
                or r["orderAdjustments"]["nodes"] for r in order["refunds"])
+
+
+@pytest.mark.parametrize(("name", "first"), [("CustomersPage", 50), ("ProductsPage", 10), ("OrdersPage", 5)])
+def test_our_cost_estimate_matches_the_stores_requested_cost(client: AdminClient, name: str,
+                                                            first: int) -> None:
+    text = queries.load(name)
+    variables = {**variable_defaults(text), "first": first}  # explicit, as the store ignores defaults
+    with store_gaps_are_xfail():
+        client.execute(text, variables)
+    assert client.stats.requested_cost == estimate_cost(text, variables)

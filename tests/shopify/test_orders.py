@@ -33,9 +33,8 @@ def refund(number: int, lines: int = 1, more: bool = False) -> dict[str, Any]:
 class FakeOrderApi:
     """Answer the order-detail documents from a full order held in memory, page by page."""
 
-    def __init__(self, line_items: int, shipping_lines: int, refunds: int, refund_lines: int) -> None:
+    def __init__(self, line_items: int, refunds: int, refund_lines: int) -> None:
         self.lines = items("LineItem", line_items)
-        self.shipping = items("ShippingLine", shipping_lines)
         self.refunds = [refund(i, refund_lines) for i in range(refunds)]
         self.refund_lines = items("RefundLineItem", refund_lines)
         self.calls: Counter[str] = Counter()
@@ -47,8 +46,6 @@ class FakeOrderApi:
         self.calls[name] += 1
         if name == "OrderLineItems":
             data = {"order": {"id": ORDER, "lineItems": self._page(self.lines, variables)}}
-        elif name == "OrderShippingLines":
-            data = {"order": {"id": ORDER, "shippingLines": self._page(self.shipping, variables)}}
         elif name == "OrderRefunds":
             per_refund = variables.get("refundLineItemsFirst", 10)  # the document's defaults
             data = {"order": {"id": ORDER, "refunds": [
@@ -79,37 +76,35 @@ def page_order(api: FakeOrderApi, line_items: int = 5, refunds: int = 1) -> dict
     """Return an order as OrdersPage (default sizes) returns it."""
     return {"id": ORDER,
             "lineItems": connection(api.lines[:line_items], len(api.lines) > line_items, str(line_items)),
-            "shippingLines": connection(api.shipping[:1], len(api.shipping) > 1),
             "refunds": [{**r, "refundLineItems": connection(r["refundLineItems"]["nodes"][:5],
                                                             len(api.refund_lines) > 5)}
                         for r in api.refunds[:refunds]]}
 
 
 def test_a_complete_order_costs_no_call(clock: FakeClock) -> None:
-    api = FakeOrderApi(line_items=3, shipping_lines=1, refunds=0, refund_lines=0)
+    api = FakeOrderApi(line_items=3, refunds=0, refund_lines=0)
     order = page_order(api)
     assert complete_order(client_for(api, clock), order) == page_order(api)
     assert sum(api.calls.values()) == 0
 
 
-def test_cut_short_line_items_and_shipping_lines_are_fetched_in_full(clock: FakeClock) -> None:
-    api = FakeOrderApi(line_items=300, shipping_lines=3, refunds=0, refund_lines=0)
+def test_cut_short_line_items_are_fetched_in_full(clock: FakeClock) -> None:
+    api = FakeOrderApi(line_items=300, refunds=0, refund_lines=0)
     order = complete_order(client_for(api, clock), page_order(api))
     assert order["lineItems"]["nodes"] == api.lines
-    assert order["shippingLines"]["nodes"] == api.shipping
     assert not order["lineItems"]["pageInfo"]["hasNextPage"]
     assert api.calls["OrderLineItems"] == 4  # 81 per page by cost
 
 
 def test_refunds_at_the_page_limit_are_refetched_in_detail(clock: FakeClock) -> None:
-    api = FakeOrderApi(line_items=1, shipping_lines=1, refunds=3, refund_lines=2)
+    api = FakeOrderApi(line_items=1, refunds=3, refund_lines=2)
     order = complete_order(client_for(api, clock), page_order(api, refunds=1))
     assert [r["id"] for r in order["refunds"]] == [r["id"] for r in api.refunds]
     assert api.calls == Counter({"OrderRefunds": 1})
 
 
 def test_many_refunds_and_long_refunds_are_paged_refund_by_refund(clock: FakeClock) -> None:
-    api = FakeOrderApi(line_items=1, shipping_lines=1, refunds=12, refund_lines=150)
+    api = FakeOrderApi(line_items=1, refunds=12, refund_lines=150)
     order = complete_order(client_for(api, clock), page_order(api))
     assert len(order["refunds"]) == 12
     for r in order["refunds"]:
@@ -120,7 +115,7 @@ def test_many_refunds_and_long_refunds_are_paged_refund_by_refund(clock: FakeClo
 
 
 def test_bulk_refunds_without_connections_are_filled_in(clock: FakeClock) -> None:
-    api = FakeOrderApi(line_items=1, shipping_lines=1, refunds=2, refund_lines=1)
+    api = FakeOrderApi(line_items=1, refunds=2, refund_lines=1)
     bulk_order = {"id": ORDER, "refunds": [{"id": r["id"]} for r in api.refunds]}
     order = complete_order(client_for(api, clock), bulk_order)
     assert all("refundLineItems" in r for r in order["refunds"])

@@ -22,10 +22,9 @@ _REFUND_CONNECTIONS = ("refundLineItems", "refundShippingLines", "orderAdjustmen
 
 def complete_order(client: AdminClient, order: dict[str, Any],
                    page_variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Fetch the line items, shipping lines and refund details an OrdersPage node left out."""
+    """Fetch the line items and refund details an OrdersPage node (or a BulkOrders line) left out."""
     sizes = {**variable_defaults(queries.load("OrdersPage")), **(page_variables or {})}
     _refetch_connection(client, order, "lineItems", "OrderLineItems", "order.lineItems")
-    _refetch_connection(client, order, "shippingLines", "OrderShippingLines", "order.shippingLines")
     if _refunds_incomplete(order.get("refunds"), int(sizes["refundsFirst"])):
         order["refunds"] = _fetch_refunds(client, order["id"])
     for refund in order.get("refunds") or []:

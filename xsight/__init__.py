@@ -37,9 +37,10 @@ def settings_of(app: Flask) -> Settings:
 
 
 def _init_extensions(app: Flask, settings: Settings) -> None:
-    from xsight import db_setup, models  # noqa: F401 - registers tables and engine hooks
+    from xsight import db_setup, models, realtime  # noqa: F401 - registers tables, hooks, events
     from xsight.errors import register_error_handlers
     from xsight.extensions import db, migrate, socketio
+    from xsight.tasks import registry  # noqa: F401 - registers every task and its hooks
     from xsight.tasks.queue import huey
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = db_setup.engine_options(settings.database_uri)
@@ -53,6 +54,18 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from xsight.blueprints.api import bp as api_bp
+    from xsight.blueprints.app_home import bp as app_home_bp
+    from xsight.blueprints.auth import bp as auth_bp
     from xsight.blueprints.health import bp as health_bp
+    from xsight.blueprints.webhooks import bp as webhooks_bp
+    from xsight.cli import register_cli
 
-    app.register_blueprint(health_bp)
+    for blueprint in (health_bp, api_bp, app_home_bp, auth_bp, webhooks_bp):
+        app.register_blueprint(blueprint)
+    settings = settings_of(app)
+    if settings.SHOPIFY_STORE_URL_OVERRIDE and settings.XSIGHT_ENV != "production":
+        from xsight.blueprints.demo import bp as demo_bp
+
+        app.register_blueprint(demo_bp)
+    register_cli(app)

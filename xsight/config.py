@@ -41,6 +41,8 @@ class Settings:
     SHOPIFY_API_SECRET: str = ""
     SHOPIFY_API_SECRET_PREVIOUS: str = ""
     ENCRYPTION_KEY: str = ""
+    # Comma-separated older keys, still accepted for decryption while rotating.
+    ENCRYPTION_KEY_PREVIOUS: str = ""
     SECRET_KEY: str = ""
     SHOPIFY_API_VERSION: str = DEFAULT_API_VERSION
     APP_URL: str = "http://127.0.0.1:5000"
@@ -120,6 +122,9 @@ def validate(settings: Settings) -> None:
         if strict and value.strip().lower() in PLACEHOLDERS:
             state = "is missing" if not value else "is a placeholder"
             problems.append(f"{key} {state}; set it to a real value in the environment.")
+    for old in filter(None, settings.ENCRYPTION_KEY_PREVIOUS.split(",")):
+        if not _valid_encryption_key(old.strip()):
+            problems.append("ENCRYPTION_KEY_PREVIOUS holds a key that is not 32 bytes of urlsafe base64.")
     if settings.ENCRYPTION_KEY and not _valid_encryption_key(settings.ENCRYPTION_KEY):
         problems.append(
             "ENCRYPTION_KEY must be 32 bytes in urlsafe base64; make one with "

@@ -1,16 +1,27 @@
-"""Run the embedded demo: migrate the SQLite database and serve the app."""
+"""`make demo`: a simulated Shopify store, the app and a worker, installed and syncing live."""
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
 import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 
+import httpx
 from flask_migrate import upgrade
 
-from xsight import create_app, settings_of
-from xsight.extensions import socketio
+from xsight.config import load_settings, project_root
 
-DEFAULT_PORT = 5000
+DEFAULT_APP_PORT = 5000
+DEFAULT_STORE_PORT = 8787
+DEMO_SHOP = "xsight-demo.myshopify.com"
+ACTIVITY_PER_SECOND = 0.5  # store changes (orders, refunds, customer edits) sent as webhooks
+STARTUP_TIMEOUT_S = 600  # generating a 1M-order shop takes a few minutes
 
 
 def free_port(preferred: int) -> int:
@@ -24,15 +35,97 @@ def free_port(preferred: int) -> int:
             return int(probe.getsockname()[1])
 
 
+def wait_until_up(url: str, timeout: float, proc: subprocess.Popen[bytes] | None = None) -> None:
+    """Poll `url` until it answers 200, failing early if `proc` died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise SystemExit(f"{url} did not start (exit code {proc.returncode}).")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.25)
+    raise SystemExit(f"{url} did not answer within {timeout:.0f} s.")
+
+
+def start_store(settings_env: dict[str, str], port: int, app_url: str,
+                instance: Path) -> subprocess.Popen[bytes]:
+    """Start the simulated store in its own process (it generates the shop on first start)."""
+    orders = os.environ.get("DEMO_ORDERS", "250")
+    db_path = instance / f"devstore-{orders}.sqlite3"
+    command = [sys.executable, "-m", "xsight.devstore", "serve", "--db", str(db_path),
+               "--port", str(port), "--orders", orders, "--shop", DEMO_SHOP,
+               "--api-key", settings_env["SHOPIFY_API_KEY"],
+               "--api-secret", settings_env["SHOPIFY_API_SECRET"],
+               "--app-url", app_url, "--activity-rate", str(ACTIVITY_PER_SECOND)]
+    log = (instance / "devstore.log").open("ab")
+    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 - our own CLI
+
+
+def install_and_announce(app_url: str, store_url: str) -> None:
+    """Open the app as the Admin would (token exchange, first backfill), then print the URLs."""
+    wait_until_up(f"{app_url}/healthz", 60)
+    response = httpx.get(f"{app_url}/demo", params={"shop": DEMO_SHOP}, follow_redirects=True,
+                         timeout=60)
+    if response.status_code != 200:
+        print(f"Install failed: HTTP {response.status_code} {response.text[:300]}", flush=True)
+        return
+    print(f"App: {app_url}/demo", flush=True)
+    print(f"Store: {store_url}", flush=True)
+
+
 def main() -> None:
-    """Prepare the database and serve the app until interrupted."""
-    port = free_port(int(os.environ.get("PORT", DEFAULT_PORT)))
-    os.environ.setdefault("APP_URL", f"http://127.0.0.1:{port}")
+    """Run the demo until interrupted."""
+    instance = project_root() / "instance"
+    instance.mkdir(exist_ok=True)
+    app_port, store_port = free_port(DEFAULT_APP_PORT), free_port(DEFAULT_STORE_PORT)
+    app_url, store_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{store_port}"
+    os.environ.update(APP_URL=app_url, SHOPIFY_STORE_URL_OVERRIDE=store_url,
+                      XSIGHT_ENV=os.environ.get("XSIGHT_ENV", "development"))
+    settings = load_settings()
+    secrets = {"SHOPIFY_API_KEY": settings.SHOPIFY_API_KEY,
+               "SHOPIFY_API_SECRET": settings.SHOPIFY_API_SECRET}
+    store = start_store(secrets, store_port, app_url, instance)
+    print(f"Starting the simulated store (DEMO_ORDERS={os.environ.get('DEMO_ORDERS', '250')}) ...",
+          flush=True)
+    try:
+        wait_until_up(f"{store_url}/_devstore/health", STARTUP_TIMEOUT_S, store)
+        serve(app_url, store_url, app_port)
+    finally:
+        store.terminate()
+        store.wait(10)
+
+
+def serve(app_url: str, store_url: str, port: int) -> None:
+    """Serve the app and an in-process Huey consumer (embedded mode) in this process."""
+    from xsight import create_app
+    from xsight.extensions import socketio
+    from xsight.tasks.context import use_app
+    from xsight.tasks.registry import huey
+
     app = create_app()
     with app.app_context():
         upgrade()
-    print(f"App: {settings_of(app).APP_URL}", flush=True)
-    socketio.run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True)
+    use_app(app)
+    consumer = huey.create_consumer(workers=2, worker_type="thread", periodic=True)
+    consumer.start()
+    # The consumer installs handlers meant for its own run loop; this process stops on either.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+    # Request lines carry ID tokens in their query strings: keep them out of the log.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    threading.Thread(target=install_and_announce, args=(app_url, store_url), daemon=True).start()
+    try:
+        socketio.run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True,
+                     log_output=False)
+    finally:
+        consumer.stop(graceful=False)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -97,6 +97,24 @@ class ServiceUnavailable(XSightError):
     retriable = True
 
 
+class TokenExchangeFailed(XSightError):
+    """Shopify refused or could not complete a token exchange or refresh."""
+
+    status = 401
+    code = "token_exchange_failed"
+
+    def __init__(self, message: str, *, retriable: bool = False) -> None:
+        super().__init__(message)
+        self.retriable = retriable
+
+
+class ShopNotInstalled(XSightError):
+    """The shop has no usable access token (never installed, or uninstalled)."""
+
+    status = 401
+    code = "shop_not_installed"
+
+
 def error_response(code: str, message: str, status: int,
                    headers: dict[str, str] | None = None) -> Response:
     """Build the one JSON error shape: {"error": code, "message": text}."""

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from tests.conftest import make_settings
-from xsight import create_app
+from tests.conftest import MakeApp, make_settings
 
 
 def test_healthz(client: FlaskClient) -> None:
@@ -23,10 +22,11 @@ def test_readyz_reports_the_backend(client: FlaskClient) -> None:
     assert response.json["database"] in {"sqlite", "postgresql"}
 
 
-def test_readyz_is_503_with_the_reason_when_the_database_is_down(tmp_path: Path) -> None:
+def test_readyz_is_503_with_the_reason_when_the_database_is_down(tmp_path: Path,
+                                                                 make_app: MakeApp) -> None:
     settings = make_settings(tmp_path,
                              DATABASE_URL="postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
-    app = create_app(settings)
+    app = make_app(settings)
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json["error"] == "not_ready"

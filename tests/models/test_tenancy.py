@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from xsight.extensions import db
 from xsight.models import (
+    ComplianceRequest,
     Customer,
     CustomerDataAccess,
     Order,
@@ -47,6 +48,7 @@ def fill_shop(shop_id: int) -> None:
         SyncRun(shop_id=shop_id, kind="backfill"),
         WebhookDelivery(shop_id=shop_id, webhook_id="w-1", topic="orders/create"),
         CustomerDataAccess(shop_id=shop_id, route="/api/v1/customers", customer_count=1),
+        ComplianceRequest(shop_id=shop_id, topic="customers/data_request"),
     ])
     db.session.flush()
     refund = Refund(shop_id=shop_id, shopify_gid="gid://shopify/Refund/1", order_id=order.id,
@@ -63,7 +65,8 @@ def fill_shop(shop_id: int) -> None:
     db.session.commit()
 
 
-TENANT_MODELS = [Customer, CustomerDataAccess, Order, OrderLineItem, Product, ProductVariant,
+TENANT_MODELS = [ComplianceRequest, Customer, CustomerDataAccess, Order, OrderLineItem, Product,
+                 ProductVariant,
                  Refund, RefundLineItem, Segment, SegmentMembership, SyncRun, WebhookDelivery]
 
 

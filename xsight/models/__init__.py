@@ -1,6 +1,7 @@
 """Every table, imported in one place so metadata and Alembic see them all."""
 
 from xsight.models.access_log import CustomerDataAccess
+from xsight.models.compliance import ComplianceRequest
 from xsight.models.customer import Customer
 from xsight.models.order import Order, OrderLineItem, Refund, RefundLineItem
 from xsight.models.product import Product, ProductVariant
@@ -10,6 +11,7 @@ from xsight.models.sync_run import SyncRun
 from xsight.models.webhook_delivery import WebhookDelivery
 
 __all__ = [
+    "ComplianceRequest",
     "Customer",
     "CustomerDataAccess",
     "Order",

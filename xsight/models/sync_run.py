@@ -31,4 +31,7 @@ class SyncRun(TenantMixin, db.Model):  # type: ignore[name-defined]
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Lease: the worker running this sync renews `heartbeat_at`; a stale lease may be taken over.
+    worker: Mapped[str | None] = mapped_column(String(64))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,68 @@
+"""Live progress over Socket.IO: this shop's browsers see it to 100%, nobody else does."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.conftest import ShopifyHelper
+from tests.integration.conftest import install
+from xsight.devstore.server import StoreHandle
+from xsight.extensions import socketio
+from xsight.models import Shop
+
+pytestmark = pytest.mark.skipif(bool(os.environ.get("REDIS_URL")),
+                                reason="the in-process test client needs the embedded mode; "
+                                       "test_realtime_redis covers Redis")
+
+
+def events(client: Any, wait_for: str, timeout: float = 10.0) -> list[dict[str, Any]]:
+    """Collect received events until `wait_for` arrives (messages may cross Redis)."""
+    seen: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        seen += client.get_received()
+        if any(e["name"] == wait_for for e in seen):
+            break
+        time.sleep(0.05)
+    return seen
+
+
+def test_progress_reaches_100_and_stays_in_the_shop(live_app: Flask, store: StoreHandle,
+                                                    shopify: ShopifyHelper,
+                                                    make_shop: Callable[..., Shop]) -> None:
+    assert install(live_app, store) == 200
+    make_shop(domain="other.myshopify.com")
+    mine = socketio.test_client(live_app, auth={"token": store.id_token()})
+    theirs = socketio.test_client(live_app, auth={"token": shopify.id_token("other.myshopify.com")})
+    assert mine.is_connected() and theirs.is_connected()
+    assert [e["name"] for e in events(mine, "sync:active")][:1] == ["sync:active"]
+    theirs.get_received()
+
+    api = live_app.test_client()
+    response = api.post("/api/v1/sync", json={"kind": "full"},
+                        headers={"Authorization": f"Bearer {store.id_token()}"})
+    assert response.status_code == 202, response.json
+    run_id = response.json["run"]["id"]
+
+    received = events(mine, "sync:completed")
+    progress = [e["args"][0] for e in received if e["name"] == "sync:progress"]
+    assert progress, [e["name"] for e in received]
+    assert all(p["sync_run_id"] == run_id for p in progress)
+    assert progress[-1]["percent"] == 100.0 and progress[-1]["status"] == "succeeded"
+    assert {"sync_run_id", "kind", "step", "processed", "total", "percent",
+            "eta_seconds"} <= set(progress[-1])
+    completed = [e["args"][0] for e in received if e["name"] == "sync:completed"]
+    assert completed == [{"sync_run_id": run_id, "kind": "full"}]
+    assert theirs.get_received() == []
+
+
+def test_bad_tokens_cannot_connect(live_app: Flask, shopify: ShopifyHelper) -> None:
+    for auth in (None, {"token": "garbage"}, {"token": shopify.id_token("x.myshopify.com")}):
+        client = socketio.test_client(live_app, auth=auth)
+        assert not client.is_connected()

@@ -1,0 +1,60 @@
+"""Webhook intake: verify the HMAC over the raw body, record the delivery, answer fast."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from xsight.errors import BadRequest, Unauthorized
+from xsight.services import compliance, webhooks
+from xsight.services.shopify_app import shopify_app
+from xsight.shopify.shop_domain import valid_shop_domain
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+
+
+def _verified_body() -> str:
+    """Return the raw body as text once its HMAC matches the current or previous secret."""
+    raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH this raises 413
+    try:
+        body = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Unauthorized("The webhook body is not UTF-8, so its HMAC cannot match.",
+                           code="invalid_hmac") from None
+    result = shopify_app().verify_webhook_req(
+        {"method": request.method, "url": request.url, "headers": dict(request.headers),
+         "body": body})
+    if not result.ok:
+        raise Unauthorized("The webhook's HMAC is missing or does not match.", code="invalid_hmac")
+    return body
+
+
+@bp.post("")
+def receive() -> ResponseReturnValue:
+    """Accept one webhook delivery from Shopify."""
+    body = _verified_body()
+    shop = valid_shop_domain(request.headers.get("X-Shopify-Shop-Domain"))
+    topic = request.headers.get("X-Shopify-Topic", "")
+    webhook_id = request.headers.get("X-Shopify-Webhook-Id", "")
+    if shop is None or not topic or not webhook_id:
+        raise BadRequest("The webhook lacks a valid shop domain, topic or webhook id header.")
+    if topic in compliance.TOPICS:
+        raise BadRequest(f"{topic} is delivered to /webhooks/compliance.")
+    receipt = webhooks.receive(shop, topic, webhook_id, body, dict(request.headers))
+    if receipt.outcome == "malformed":
+        raise BadRequest("The webhook body is not valid JSON; it was stored for inspection.",
+                         code="malformed_json")
+    return jsonify({"status": receipt.outcome}), 200
+
+
+@bp.post("/compliance")
+def receive_compliance() -> ResponseReturnValue:
+    """Accept one of the three mandatory privacy webhooks."""
+    body = _verified_body()
+    shop = valid_shop_domain(request.headers.get("X-Shopify-Shop-Domain"))
+    topic = request.headers.get("X-Shopify-Topic", "")
+    webhook_id = request.headers.get("X-Shopify-Webhook-Id", "")
+    if shop is None or topic not in compliance.TOPICS or not webhook_id:
+        raise BadRequest("Expected a privacy webhook with shop domain, topic and webhook id.")
+    receipt = webhooks.receive_privacy_request(shop, topic, webhook_id, body)
+    return jsonify({"status": receipt.outcome}), 200

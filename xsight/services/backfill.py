@@ -1,0 +1,168 @@
+"""Full backfill through Bulk Operations: export, stream, upsert; resumable from its checkpoint."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import select
+
+from xsight.extensions import db
+from xsight.models import Order, Refund, Shop, SyncRun, WebhookDelivery
+from xsight.models.types import utcnow
+from xsight.services import sync_runs
+from xsight.services.ingest import graphql_rows
+from xsight.services.ingest.bulk_groups import write_group
+from xsight.services.ingest.writer import Writer, link_orders_to_customers
+from xsight.services.shopify_app import http_client
+from xsight.services.shopify_client import client_for, refresh_shop_details
+from xsight.shopify import bulk, jsonl
+from xsight.shopify.client import AdminClient
+
+log = logging.getLogger(__name__)
+
+RESOURCES = ("customers", "products", "orders")
+BULK_DOCUMENTS = {"customers": "BulkCustomers", "products": "BulkProducts", "orders": "BulkOrders"}
+COMMIT_EVERY_LINES = 5_000
+JSONL_WINDOW = jsonl.DEFAULT_WINDOW_LINES
+# Incremental sync starts this far before the backfill began, to cover changes made meanwhile.
+CURSOR_OVERLAP = timedelta(minutes=5)
+REFUND_DETAIL_BATCH = 200
+BULK_FINISH_TOPIC = "bulk_operations/finish"
+FINISH_CHECK_INTERVAL_S = 0.25
+
+
+def run(run: SyncRun, *, commit_every: int | None = None) -> None:
+    """Backfill the shop of `run`, continuing from its checkpoint."""
+    shop = db.session.get(Shop, run.shop_id)
+    assert shop is not None
+    client = client_for(shop)
+    sync_runs.begin(run, "shop")
+    refresh_shop_details(shop, client)
+    checkpoint: dict[str, Any] = dict(run.checkpoint or {})
+    checkpoint.setdefault("started_at", utcnow().isoformat())
+    sync_runs.progress(run, checkpoint=checkpoint)
+    for resource in RESOURCES:
+        _export(run, client, resource)
+    total = sum(int(run.checkpoint[r]["objects"]) for r in RESOURCES)
+    sync_runs.progress(run, total=total)
+    for resource in RESOURCES:
+        _write(run, resource, commit_every or COMMIT_EVERY_LINES)
+    _refund_details(run, client)
+    link_orders_to_customers(db.session, shop.id)
+    cursor = (datetime.fromisoformat(run.checkpoint["started_at"]) - CURSOR_OVERLAP).isoformat()
+    shop.settings = {**(shop.settings or {}), "backfilled_at": utcnow().isoformat(),
+                     "sync_cursor": {r: cursor for r in RESOURCES}}
+    db.session.commit()
+
+
+def _state(run: SyncRun, resource: str) -> dict[str, Any]:
+    state: dict[str, Any] = dict((run.checkpoint or {}).get(resource) or {})
+    return state
+
+
+def _export(run: SyncRun, client: AdminClient, resource: str) -> None:
+    state = _state(run, resource)
+    if state.get("url") or state.get("written"):
+        return
+    step = f"exporting {resource}"
+    sync_runs.progress(run, step=step)
+    if not state.get("operation_id"):
+        state["operation_id"] = bulk.start(client, BULK_DOCUMENTS[resource])
+        sync_runs.progress(run, checkpoint={resource: state})
+    operation = bulk.await_completion(
+        client, state["operation_id"], wait=_finish_signal(run.shop_id),
+        on_progress=lambda op: sync_runs.progress(run, step=None))
+    state.update(url=operation.url, objects=operation.object_count, lines_done=0)
+    sync_runs.progress(run, checkpoint={resource: state})
+
+
+def _finish_signal(shop_id: int) -> Callable[[float], None]:
+    """Return a sleep that ends early when a bulk_operations/finish webhook arrives."""
+    since = [utcnow()]
+
+    def wait(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            arrived = db.session.scalar(select(WebhookDelivery.id).where(
+                WebhookDelivery.shop_id == shop_id, WebhookDelivery.topic == BULK_FINISH_TOPIC,
+                WebhookDelivery.received_at >= since[0]).limit(1))
+            db.session.rollback()  # end the read so the next check sees new rows
+            if arrived is not None:
+                since[0] = utcnow()
+                return
+            time.sleep(min(FINISH_CHECK_INTERVAL_S, max(0.0, deadline - time.monotonic())))
+
+    return wait
+
+
+def _objects(url: str | None, skip: int) -> Iterator[dict[str, Any]]:
+    if not url:  # an export with no objects has no file
+        return iter(())
+    return islice(jsonl.stream_jsonl(http_client(), url), skip, None)
+
+
+def _write(run: SyncRun, resource: str, commit_every: int) -> None:
+    state = _state(run, resource)
+    if state.get("written"):
+        return
+    sync_runs.progress(run, step=f"saving {resource}")
+    # Lines before `safe` were yielded by the assembler and committed; restart just after them.
+    safe = int(state.get("lines_done", 0))
+    done_before = sum(int(_state(run, r).get("objects", 0)) for r in RESOURCES
+                      if _state(run, r).get("written"))
+    writer = Writer(db.session, run.shop_id)
+    consumed = safe
+    since_commit = 0
+    for group in jsonl.assemble(_objects(state.get("url"), safe), window=JSONL_WINDOW):
+        count = write_group(writer, resource, group)
+        consumed += count
+        since_commit += count
+        if since_commit >= commit_every:
+            writer.flush()
+            state["lines_done"] = max(safe, consumed - JSONL_WINDOW)
+            sync_runs.progress(run, processed=done_before + consumed, checkpoint={resource: state})
+            since_commit = 0
+    writer.flush()
+    state.update(written=True, lines_done=consumed)
+    sync_runs.progress(run, processed=done_before + consumed, checkpoint={resource: state})
+
+
+def _refund_details(run: SyncRun, client: AdminClient) -> None:
+    """Fetch refund line items, which bulk exports cannot nest inside the refunds list."""
+    state = dict((run.checkpoint or {}).get("refund_details") or {})
+    if state.get("done"):
+        return
+    sync_runs.progress(run, step="refund details")
+    after = int(state.get("after_order_id", 0))
+    while True:
+        orders = db.session.execute(
+            select(Order.id, Order.shopify_gid).where(
+                Order.shop_id == run.shop_id, Order.id > after,
+                Order.id.in_(select(Refund.order_id).where(Refund.shop_id == run.shop_id)))
+            .order_by(Order.id).limit(REFUND_DETAIL_BATCH)).all()
+        if not orders:
+            break
+        writer = Writer(db.session, run.shop_id)
+        for _, order_gid in orders:
+            write_order_refunds(writer, client, order_gid)
+        writer.flush()
+        after = orders[-1][0]
+        sync_runs.progress(run, checkpoint={"refund_details": {"after_order_id": after}})
+    sync_runs.progress(run, checkpoint={"refund_details": {"done": True}})
+
+
+def write_order_refunds(writer: Writer, client: AdminClient, order_gid: str) -> None:
+    """Queue every refund of one order with its line items, shipping and adjustments."""
+    order = client.execute("OrderRefunds", {"id": order_gid}).get("order")
+    if not order:
+        return
+    for refund in order.get("refunds") or []:
+        writer.add("refunds", graphql_rows.refund(refund), order_gid)
+        for line in graphql_rows.nodes(refund.get("refundLineItems")):
+            writer.add("refund_line_items", graphql_rows.refund_line_item(line, refund["id"]),
+                       refund["id"])

@@ -1,0 +1,1 @@
+"""Turn Shopify objects (GraphQL nodes or webhook payloads) into rows, and write them."""

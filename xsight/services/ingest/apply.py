@@ -1,0 +1,91 @@
+"""Apply one webhook payload to the shop's rows (order-independent: newest version wins)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlalchemy.orm import Session, scoped_session
+
+from xsight.errors import XSightError
+from xsight.models import Customer, Order, Product
+from xsight.models.types import utcnow
+from xsight.services.ingest import webhook_rows
+from xsight.services.ingest.values import gid
+from xsight.services.ingest.writer import Writer, link_orders_to_customers
+
+CUSTOMER_TOPICS = frozenset({"customers/create", "customers/update"})
+ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/cancelled", "orders/edited",
+                          "orders/paid", "orders/fulfilled", "orders/partially_fulfilled"})
+PRODUCT_TOPICS = frozenset({"products/create", "products/update"})
+DATA_TOPICS = (CUSTOMER_TOPICS | ORDER_TOPICS | PRODUCT_TOPICS
+               | {"customers/delete", "orders/delete", "products/delete", "refunds/create"})
+
+
+class ParentNotYetSynced(XSightError):
+    """A refund arrived before its order; retry later (reconciliation also catches it)."""
+
+    retriable = True
+    status = 409
+    code = "parent_not_synced"
+
+
+def write_order(writer: Writer, rows: webhook_rows.OrderRows) -> None:
+    """Queue an order with its line items and refunds."""
+    gid_ = rows.order["shopify_gid"]
+    writer.add("orders", rows.order)
+    for line in rows.line_items:
+        writer.add("order_line_items", line, gid_)
+    for refund, lines in rows.refunds:
+        writer.add("refunds", refund, gid_)
+        for line in lines:
+            writer.add("refund_line_items", line, refund["shopify_gid"])
+
+
+def apply(session: Session | scoped_session[Any], shop_id: int, topic: str, payload: dict[str, Any]) -> str:
+    """Apply a data webhook; return what was done (for the delivery record)."""
+    writer = Writer(session, shop_id)
+    if topic in CUSTOMER_TOPICS:
+        row = webhook_rows.customer(payload)
+        writer.add("customers", row)
+        writer.flush()
+        link_orders_to_customers(session, shop_id, [row["shopify_gid"]])
+    elif topic in ORDER_TOPICS:
+        rows = webhook_rows.order(payload)
+        write_order(writer, rows)
+        writer.flush()
+        if rows.order["customer_gid"]:
+            link_orders_to_customers(session, shop_id, [rows.order["customer_gid"]])
+    elif topic in PRODUCT_TOPICS:
+        product, variants = webhook_rows.product(payload)
+        writer.add("products", product)
+        for variant in variants:
+            writer.add("product_variants", variant, product["shopify_gid"])
+        writer.flush()
+    elif topic == "refunds/create":
+        refund, lines = webhook_rows.refund(payload)
+        order_gid = gid("Order", payload.get("order_id"))
+        if order_gid is None or not session.query(Order.id).filter_by(
+                shop_id=shop_id, shopify_gid=order_gid).first():
+            raise ParentNotYetSynced(f"Order {order_gid} of refund {refund['shopify_gid']} "
+                                     "is not synced yet.")
+        writer.add("refunds", refund, order_gid)
+        for line in lines:
+            writer.add("refund_line_items", line, refund["shopify_gid"])
+        writer.flush()
+    elif topic == "orders/delete":
+        session.execute(delete(Order).where(Order.shop_id == shop_id,
+                                            Order.shopify_gid == gid("Order", payload["id"])))
+    elif topic == "products/delete":
+        session.execute(update(Product).where(
+            Product.shop_id == shop_id, Product.shopify_gid == gid("Product", payload["id"]))
+            .values(deleted_at=utcnow()))
+    elif topic == "customers/delete":
+        session.execute(update(Customer).where(
+            Customer.shop_id == shop_id, Customer.shopify_gid == gid("Customer", payload["id"]))
+            .values(deleted_at=utcnow()))
+    elif topic == "bulk_operations/finish":
+        pass  # its arrival wakes the waiting backfill (see services.backfill), nothing to store
+    else:
+        return "ignored"
+    return "processed"

@@ -1,0 +1,144 @@
+"""Set-based upserts of Shopify rows, parents before children, newest version wins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, scoped_session
+
+from xsight.models import (
+    Customer,
+    Order,
+    OrderLineItem,
+    Product,
+    ProductVariant,
+    Refund,
+    RefundLineItem,
+)
+from xsight.models.types import utcnow
+
+Row = dict[str, Any]
+DEFAULT_BATCH = 2000
+LOOKUP_CHUNK = 500  # gids per IN (...) lookup, well under SQLite's parameter limit
+ID_CACHE_LIMIT = 100_000  # parent gid -> id entries kept between flushes
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one table is written: its parent table and the foreign key that points at it."""
+
+    table: Table
+    parent: str | None = None
+    fk: str | None = None
+
+
+SPECS: dict[str, Spec] = {
+    "customers": Spec(Customer.__table__),
+    "products": Spec(Product.__table__),
+    "product_variants": Spec(ProductVariant.__table__, "products", "product_id"),
+    "orders": Spec(Order.__table__),
+    "order_line_items": Spec(OrderLineItem.__table__, "orders", "order_id"),
+    "refunds": Spec(Refund.__table__, "orders", "order_id"),
+    "refund_line_items": Spec(RefundLineItem.__table__, "refunds", "refund_id"),
+}
+
+
+class OrphanRows(Exception):
+    """Child rows arrived whose parent was never written."""
+
+
+@dataclass
+class Writer:
+    """Buffer rows per table and upsert them in batches; call `flush()` at the end."""
+
+    session: Session | scoped_session[Any]
+    shop_id: int
+    batch_size: int = DEFAULT_BATCH
+    written: dict[str, int] = field(default_factory=dict)
+    _buffers: dict[str, list[tuple[Row, str | None]]] = field(default_factory=dict)
+    _ids: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, table: str, row: Row, parent_gid: str | None = None) -> None:
+        """Queue one row (children name their parent's gid); flush when the batch is full."""
+        buffer = self._buffers.setdefault(table, [])
+        buffer.append((row, parent_gid))
+        if len(buffer) >= self.batch_size:
+            self._flush_table(table)
+
+    def flush(self) -> None:
+        """Write every buffered row, parents first."""
+        for table in SPECS:
+            self._flush_table(table)
+
+    def _flush_table(self, table: str) -> None:
+        spec = SPECS[table]
+        if spec.parent:
+            self._flush_table(spec.parent)
+        rows = self._buffers.pop(table, [])
+        if not rows:
+            return
+        if spec.parent and spec.fk:
+            ids = self._parent_ids(spec.parent, {p for _, p in rows if p})
+            missing = {p for _, p in rows if p not in ids}
+            if missing:
+                raise OrphanRows(f"{table}: parents not found in {spec.parent}: "
+                                 f"{sorted(str(m) for m in missing)[:5]}")
+            values = [{**r, spec.fk: ids[p]} for r, p in rows if p]
+        else:
+            values = [r for r, _ in rows]
+        self._upsert(spec.table, values)
+        self.written[table] = self.written.get(table, 0) + len(values)
+
+    def _parent_ids(self, parent: str, gids: set[str]) -> dict[str, int]:
+        cache = self._ids.setdefault(parent, {})
+        wanted = [g for g in gids if g not in cache]
+        table = SPECS[parent].table
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            chunk = wanted[start:start + LOOKUP_CHUNK]
+            found = self.session.execute(select(table.c.shopify_gid, table.c.id).where(
+                table.c.shop_id == self.shop_id, table.c.shopify_gid.in_(chunk)))
+            cache.update({g: i for g, i in found})
+        result = {g: cache[g] for g in gids if g in cache}
+        if len(cache) > ID_CACHE_LIMIT:
+            cache.clear()
+        return result
+
+    def _upsert(self, table: Table, values: Sequence[Row]) -> None:
+        now = utcnow()
+        rows = [{**v, "shop_id": self.shop_id, "synced_at": now} for v in values]
+        # Deduplicate within the batch: the last version of a gid wins.
+        unique = list({r["shopify_gid"]: r for r in rows}.values())
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = insert(table)
+        columns = [c for c in unique[0] if c not in ("shop_id", "shopify_gid")]
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["shop_id", "shopify_gid"],
+            set_={c: stmt.excluded[c] for c in columns},
+            where=or_(table.c.shopify_updated_at.is_(None),
+                      stmt.excluded.shopify_updated_at.is_(None),
+                      stmt.excluded.shopify_updated_at >= table.c.shopify_updated_at),
+        )
+        self.session.execute(stmt, unique)
+
+
+def link_orders_to_customers(session: Session | scoped_session[Any], shop_id: int,
+                             customer_gids: Iterable[str] | None = None) -> None:
+    """Point orders at their customer rows by gid, whichever arrived first."""
+    orders, customers = Order.__table__, Customer.__table__
+    match = (select(customers.c.id).where(customers.c.shop_id == orders.c.shop_id,
+                                          customers.c.shopify_gid == orders.c.customer_gid)
+             .scalar_subquery())
+    condition = and_(orders.c.shop_id == shop_id, orders.c.customer_gid.is_not(None))
+    if customer_gids is not None:
+        gids = list(customer_gids)
+        if not gids:
+            return
+        condition = and_(condition, orders.c.customer_gid.in_(gids))
+    else:
+        condition = and_(condition, orders.c.customer_id.is_(None))
+    session.execute(update(orders).where(condition).values(customer_id=match))

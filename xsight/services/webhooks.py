@@ -1,0 +1,122 @@
+"""Receive webhook deliveries: record each once, then apply it (now or in a task)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from xsight.errors import BadRequest
+from xsight.extensions import db
+from xsight.models import WebhookDelivery
+from xsight.models.types import utcnow
+from xsight.services import compliance, installs
+from xsight.services.ingest import apply as ingest
+
+log = logging.getLogger(__name__)
+
+# Topics applied inside the request because they must take effect at once.
+IMMEDIATE_TOPICS = frozenset({"app/uninstalled"})
+# Data topics are handed to a task; the sync engine registers the enqueue function here.
+enqueue_delivery: list[Callable[[int], None]] = []
+enqueue_privacy_request: list[Callable[[int], None]] = []
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What happened to a delivery: recorded, duplicate, or for an unknown shop."""
+
+    outcome: str
+    delivery_id: int | None = None
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def receive(shop_domain: str, topic: str, webhook_id: str, body: str,
+            headers: dict[str, str]) -> Receipt:
+    """Record a verified delivery once and apply or enqueue it; duplicates do nothing."""
+    shop = installs.shop_by_domain(shop_domain)
+    if shop is None:
+        log.info("webhook for unknown shop", extra={"shop": shop_domain, "topic": topic})
+        return Receipt("unknown_shop")
+    try:
+        json.loads(body)
+        status, error = "received", None
+    except ValueError as exc:
+        status, error = "malformed", f"invalid JSON: {exc}"
+    delivery = WebhookDelivery(
+        shop_id=shop.id, webhook_id=webhook_id, topic=topic, payload=body, status=status,
+        error=error, event_id=headers.get("X-Shopify-Event-Id"),
+        api_version=headers.get("X-Shopify-API-Version"),
+        triggered_at=_parse_time(headers.get("X-Shopify-Triggered-At")))
+    db.session.add(delivery)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return Receipt("duplicate")
+    if status == "malformed":
+        return Receipt("malformed", delivery.id)
+    if topic in IMMEDIATE_TOPICS:
+        installs.uninstall(shop_domain)
+        delivery.status, delivery.processed_at, delivery.payload = "processed", utcnow(), None
+        db.session.commit()
+    elif enqueue_delivery:
+        enqueue_delivery[0](delivery.id)
+    return Receipt("recorded", delivery.id)
+
+
+def process(delivery_id: int) -> str:
+    """Apply a recorded delivery once; a retriable failure is left for the task to retry."""
+    delivery = db.session.get(WebhookDelivery, delivery_id)
+    if delivery is None or delivery.status in ("processed", "ignored", "malformed"):
+        return "skipped"
+    try:
+        outcome = ingest.apply(db.session, delivery.shop_id, delivery.topic,
+                               json.loads(delivery.payload or "{}"))
+    except Exception as exc:
+        db.session.rollback()
+        delivery.status = "retrying" if getattr(exc, "retriable", False) else "failed"
+        delivery.error = f"{type(exc).__name__}: {exc}"[:2000]
+        db.session.commit()
+        raise
+    # The payload held personal data; once applied it is no longer needed.
+    delivery.status, delivery.processed_at, delivery.error = outcome, utcnow(), None
+    delivery.payload = None
+    db.session.commit()
+    return outcome
+
+
+def receive_privacy_request(shop_domain: str, topic: str, webhook_id: str, body: str) -> Receipt:
+    """Record a privacy webhook once (without its personal data) and queue its processing."""
+    shop = installs.shop_by_domain(shop_domain)
+    if shop is None:
+        log.info("privacy webhook for unknown shop", extra={"shop": shop_domain, "topic": topic})
+        return Receipt("unknown_shop")
+    try:
+        payload = json.loads(body)
+    except ValueError as exc:
+        raise BadRequest(f"The privacy webhook body is not valid JSON: {exc}",
+                         code="malformed_json") from None
+    db.session.add(WebhookDelivery(shop_id=shop.id, webhook_id=webhook_id, topic=topic,
+                                   status="processed", processed_at=utcnow()))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return Receipt("duplicate")
+    request_id = compliance.record(shop.id, topic, webhook_id, payload).id
+    if enqueue_privacy_request:
+        enqueue_privacy_request[0](request_id)
+    return Receipt("recorded", request_id)

@@ -45,12 +45,29 @@ def test_start_sends_the_inner_query_and_returns_the_id(clock: FakeClock) -> Non
     assert sent["variables"]["query"] == queries.load("BulkOrders")
 
 
-def test_start_with_an_operation_already_running_is_a_retriable_error(clock: FakeClock) -> None:
-    errors = [{"field": None, "code": "OPERATION_IN_PROGRESS",
-               "message": "A bulk query operation for this app and shop is already in progress."}]
+BUSY = [{"field": None, "code": "OPERATION_IN_PROGRESS",
+         "message": "A bulk query operation for this app and shop is already in progress."}]
+
+
+def running(*queries_text: str) -> httpx.Response:
+    nodes = [{"id": f"gid://shopify/BulkOperation/{i}", "status": "RUNNING", "objectCount": "10",
+              "createdAt": "2026-11-26T08:00:00Z", "query": q} for i, q in enumerate(queries_text, start=1)]
+    return httpx.Response(200, json=ok_body({"bulkOperations": {"nodes": nodes}}))
+
+
+def test_start_with_another_operation_running_is_a_retriable_error(clock: FakeClock) -> None:
+    script = Script(run_payload(BUSY), running(queries.load("BulkProducts")))
     with pytest.raises(BulkOperationError, match="already in progress") as caught:
-        start(client_with(Script(run_payload(errors)), clock), "BulkCustomers")
+        start(client_with(script, clock), "BulkCustomers")
     assert caught.value.retriable
+
+
+def test_start_returns_the_running_operation_of_the_same_query(clock: FakeClock) -> None:
+    reformatted = " ".join(queries.load("BulkCustomers").split())  # whitespace does not matter
+    script = Script(run_payload(BUSY), running(queries.load("BulkProducts"), reformatted))
+    assert start(client_with(script, clock), "BulkCustomers") == "gid://shopify/BulkOperation/2"
+    with pytest.raises(BulkOperationError):
+        start(client_with(Script(run_payload(BUSY)), clock), "BulkCustomers", reuse_running=False)
 
 
 def test_start_with_an_invalid_query_is_terminal(clock: FakeClock) -> None:

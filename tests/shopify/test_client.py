@@ -224,7 +224,7 @@ def test_the_token_never_reaches_logs_errors_or_reprs(clock: FakeClock,
     client = make_client(script, clock)
     with pytest.raises(ShopifyHTTPError) as caught:
         client.execute(SHOP_QUERY)
-    texts = [caplog.text, str(caught.value), repr(caught.value), repr(client), str(vars(client.stats))]
+    texts = [caplog.text, str(caught.value), repr(caught.value), repr(client), str(vars(client))]
     assert caplog.records, "the retries were logged"
     for text in texts:
         assert TOKEN not in text
@@ -243,3 +243,18 @@ def test_stats_count_calls_requests_and_costs(clock: FakeClock) -> None:
 def test_shop_must_be_a_myshopify_domain() -> None:
     with pytest.raises(ValueError, match=r"myshopify\.com"):
         AdminClient("evil.example.com", httpx.Client(), lambda: TOKEN)
+
+
+def test_a_token_refresh_does_not_use_up_an_attempt(clock: FakeClock) -> None:
+    refreshed: list[int] = []
+    script = Script(httpx.Response(401), ok())
+    client = make_client(script, clock, max_attempts=1, on_unauthorized=lambda: refreshed.append(1))
+    assert client.execute(SHOP_QUERY) == SHOP_DATA and refreshed == [1]
+
+
+def test_429_without_retry_after_waits_for_the_bucket(clock: FakeClock) -> None:
+    script = Script(httpx.Response(429, json=throttled_body(requested=100, available=40, rate=50)), ok())
+    client = make_client(script, clock)
+    client._cost_ratio[SHOP_QUERY] = 100.0
+    client.execute(SHOP_QUERY)
+    assert clock.sleeps == [pytest.approx((100 - 40) / 50)]

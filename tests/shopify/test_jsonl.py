@@ -189,8 +189,49 @@ def test_stream_jsonl_reports_an_expired_url_and_broken_lines() -> None:
 
 
 def test_stream_jsonl_turns_a_broken_connection_into_a_network_error() -> None:
+    calls: list[httpx.Request] = []
+
     def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
         raise httpx.ReadError("connection reset", request=request)
 
+    waits: list[float] = []
     with pytest.raises(ShopifyNetworkError, match="download it again"):
-        list(stream_jsonl(httpx.Client(transport=httpx.MockTransport(handler)), "https://s/x.jsonl"))
+        list(stream_jsonl(httpx.Client(transport=httpx.MockTransport(handler)), "https://s/x.jsonl",
+                          sleep=waits.append))
+    assert len(calls) == 3 and waits == [1.0, 2.0]
+
+
+class BreaksAfter(httpx.SyncByteStream):
+    """A response body that breaks off after `limit` bytes, like a reset connection."""
+
+    def __init__(self, body: bytes, limit: int) -> None:
+        self.body, self.limit = body, limit
+
+    def __iter__(self) -> Iterator[bytes]:
+        for i in range(0, self.limit, 7):
+            yield self.body[i:min(i + 7, self.limit)]
+        raise httpx.ReadError("connection reset")
+
+
+@pytest.mark.parametrize("honours_range", [True, False])
+@pytest.mark.parametrize("limit", [1, 44, 45, 300, 937])
+def test_stream_jsonl_resumes_after_the_last_complete_line(honours_range: bool, limit: int) -> None:
+    body = (FIXTURES / "products_variants_out_of_order_example.jsonl").read_bytes()
+    ranges: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        ranges.append(request.headers.get("Range"))
+        if len(ranges) == 1:
+            return httpx.Response(200, stream=BreaksAfter(body, limit))
+        start = int(request.headers.get("Range", "bytes=0-").removeprefix("bytes=").rstrip("-"))
+        if honours_range:
+            return httpx.Response(206, content=body[start:],
+                                  headers={"Content-Range": f"bytes {start}-{len(body) - 1}/{len(body)}"})
+        return httpx.Response(200, content=body)
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    objects = list(stream_jsonl(http, "https://s/x.jsonl", sleep=lambda _: None))
+    assert objects == load("products_variants_out_of_order_example.jsonl")
+    complete = body.rindex(b"\n", 0, limit) + 1 if b"\n" in body[:limit] else 0
+    assert ranges == [None, f"bytes={complete}-" if complete else None]

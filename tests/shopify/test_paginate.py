@@ -100,3 +100,9 @@ def test_missing_connection_is_a_clear_error(clock: FakeClock) -> None:
                          clock=clock, sleep=clock.sleep)
     with pytest.raises(ShopifyError, match="no connection at 'customers'"):
         list(paginate(client, PAGE_QUERY, "customers", page_size=10))
+
+
+def test_page_size_is_capped_at_shopifys_250(clock: FakeClock) -> None:
+    store = FaultyStore(clock, count=600)
+    pages = list(paginate(client_for(store, clock), PAGE_QUERY, "customers", page_size=1000))
+    assert [p.page_size for p in pages] == [250, 250, 250] and len(pages[-1].nodes) == 100

@@ -21,7 +21,8 @@ POLL_MAX_SECONDS = 30.0
 # Shopify stops a bulk query after 10 days; we give up far earlier and let the next sync retry.
 DEFAULT_TIMEOUT_SECONDS = 6 * 3600.0
 FINISHED_STATUSES = frozenset({"COMPLETED", "FAILED", "CANCELED", "EXPIRED"})
-IN_PROGRESS_CODE = "OPERATION_IN_PROGRESS"
+# userErrors codes meaning "busy": another bulk query runs (or the concurrency limit is reached).
+BUSY_CODES = frozenset({"OPERATION_IN_PROGRESS", "LIMIT_REACHED"})
 
 
 @dataclass(frozen=True)
@@ -49,19 +50,27 @@ class BulkOperation:
                    completed_at=node.get("completedAt"))
 
 
-def start(client: AdminClient, inner_query: str) -> str:
-    """Start a bulk query (a queries/ name like "BulkOrders", or text) and return its id."""
+def start(client: AdminClient, inner_query: str, *, reuse_running: bool = True) -> str:
+    """Start a bulk query (a queries/ name like "BulkOrders", or text) and return its id.
+
+    If Shopify is busy with the very same query (a retried task started it before), return the
+    running operation's id instead of failing, unless `reuse_running` is False.
+    """
     text = queries.load(inner_query) if DOCUMENT_NAME.match(inner_query) else inner_query
     payload = client.execute("BulkOperationRunQuery", {"query": text})["bulkOperationRunQuery"] or {}
     errors = payload.get("userErrors") or []
     if errors:
-        codes = {str(e.get("code") or "") for e in errors}
+        busy = bool({str(e.get("code") or "") for e in errors} & BUSY_CODES)
+        running = _running_with_query(client, text) if busy and reuse_running else None
+        if running is not None:
+            logger.info("bulk operation %s already runs this query on %s; awaiting it", running,
+                        client.shop)
+            return running
         error = BulkOperationError(
             "Shopify refused to start the bulk query: "
             + "; ".join(str(e.get("message")) for e in errors)
-            + (" Wait for the running operation to finish, then start again."
-               if IN_PROGRESS_CODE in codes else ""))
-        error.retriable = IN_PROGRESS_CODE in codes
+            + (" Wait for the running operation to finish, then start again." if busy else ""))
+        error.retriable = busy
         raise error
     operation = payload.get("bulkOperation")
     if not operation or not operation.get("id"):
@@ -98,6 +107,12 @@ def await_completion(client: AdminClient, operation_id: str, *,
                 "it keeps running on Shopify, so await it again later.")
         pause(min(delay, remaining))
         delay = min(poll_max, delay * POLL_BACKOFF_FACTOR)
+
+
+def _running_with_query(client: AdminClient, text: str) -> str | None:
+    wanted = " ".join(text.split())
+    nodes = client.execute("RunningBulkOperations")["bulkOperations"]["nodes"] or []
+    return next((str(n["id"]) for n in nodes if " ".join(str(n.get("query", "")).split()) == wanted), None)
 
 
 def _poll(client: AdminClient, operation_id: str) -> BulkOperation:

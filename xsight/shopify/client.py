@@ -42,6 +42,15 @@ DOCUMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 BODY_EXCERPT_CHARS = 300
 
 
+@dataclass(frozen=True)
+class _Retry:
+    """A response worth retrying: why, Shopify's wait hint (None: back off), the error if out of tries."""
+
+    reason: str
+    wait: float | None
+    error: Callable[[int], ShopifyError]
+
+
 @dataclass
 class ClientStats:
     """Counters a sync run reports: calls, HTTP requests, waits and costs."""
@@ -58,7 +67,12 @@ class ClientStats:
 
 
 class AdminClient:
-    """Send GraphQL documents to one shop's Admin API with pacing, retries and typed errors."""
+    """Send GraphQL documents to one shop's Admin API with pacing, retries and typed errors.
+
+    One instance per shop and task: the bucket estimate and stats are not shared between threads.
+    The token comes from `token()` on every request; `on_unauthorized()` (e.g. refresh the
+    expiring offline token) runs at most once per call before the request is sent again.
+    """
 
     def __init__(self, shop: str, http: httpx.Client, token: Callable[[], str], *,
                  api_version: str = DEFAULT_API_VERSION,
@@ -82,7 +96,6 @@ class AdminClient:
         self._rng = rng or random.Random()
         self._max_attempts = max(1, max_attempts)
         self._cost_ratio: dict[str, float] = {}
-        self._sent_token = ""
 
     def __repr__(self) -> str:
         return f"AdminClient(shop={self.shop!r}, api_version={self.api_version!r})"
@@ -93,61 +106,67 @@ class AdminClient:
         variables = dict(variables or {})
         estimate = float(estimate_cost(text, variables))
         self.stats.calls += 1
-        refreshed = False
-        for attempt in range(self._max_attempts):
-            last = attempt == self._max_attempts - 1
+        attempt, refreshed = 0, False
+        while True:
             self._pace(estimate * self._cost_ratio.get(text, 1.0))
             self.stats.requests += 1
             try:
-                response = self._post(text, variables)
+                outcome = self._interpret(self._post(text, variables), text, estimate)
             except httpx.TransportError as exc:
-                if last:
-                    raise ShopifyNetworkError(
-                        f"Could not reach {self.shop} after {attempt + 1} attempts "
-                        f"({type(exc).__name__}: {exc}).") from None
-                self._wait_before_retry(attempt, None, f"network error {type(exc).__name__}")
+                outcome = self._network_retry(exc)
+            except ShopifyUnauthorized:
+                if self._on_unauthorized is None or refreshed:
+                    raise
+                refreshed = True  # one refresh per call; a second 401 is final
+                self._on_unauthorized()
                 continue
-            if response.status_code == 401:
-                if self._on_unauthorized is not None and not refreshed:
-                    refreshed = True
-                    self._on_unauthorized()
-                    continue
-                raise ShopifyUnauthorized(f"Shopify refused the access token for {self.shop} (401); "
-                                          "the token was revoked or expired, so refresh or reinstall.")
-            payload = self._json(response)
-            if payload is not None:
-                self._observe(text, estimate, payload)
-            if response.status_code in RETRIABLE_STATUSES:
-                self.stats.throttled += response.status_code == 429
-                if last:
-                    raise self._http_error(response, exhausted=True)
-                retry_after = parse_retry_after(response.headers.get("Retry-After"), self._wall())
-                self._wait_before_retry(attempt, retry_after, f"HTTP {response.status_code}")
-                continue
-            if response.status_code >= 400 or payload is None:
-                raise self._http_error(response, exhausted=False)
-            errors = payload.get("errors") or []
-            codes = {_code(e) for e in errors}
-            if codes & RETRIABLE_GRAPHQL_CODES:
-                self.stats.throttled += "THROTTLED" in codes
-                if last:
-                    raise ShopifyThrottled(f"Shopify kept answering {', '.join(sorted(codes - {''}))} "
-                                           f"for {self.shop} after {attempt + 1} attempts.")
-                self._wait_before_retry(attempt, self._throttle_wait(estimate, text), ", ".join(codes))
-                continue
-            if "MAX_COST_EXCEEDED" in codes:
-                raise MaxCostExceeded(_messages(errors), errors)
-            if errors:
-                raise ShopifyGraphQLError(_messages(errors), errors, payload.get("data"))
-            data = payload.get("data")
-            if not isinstance(data, dict):
-                raise ShopifyError(f"Shopify answered {self.shop} without data or errors.")
-            return data
-        raise AssertionError("unreachable: the last attempt always returns or raises")
+            if not isinstance(outcome, _Retry):
+                return outcome
+            if attempt >= self._max_attempts - 1:
+                raise outcome.error(attempt + 1)
+            self._wait_before_retry(attempt, outcome.wait, outcome.reason)
+            attempt += 1
+
+    def _interpret(self, response: httpx.Response, text: str, estimate: float) -> dict[str, Any] | _Retry:
+        """Return the data, a retry decision, or raise the terminal error the response means."""
+        status = response.status_code
+        if status == 401:
+            raise ShopifyUnauthorized(f"Shopify refused the access token for {self.shop} (401); "
+                                      "the token was revoked or expired, so refresh or reinstall.")
+        payload = self._json(response)
+        if payload is not None:
+            self._observe(text, estimate, payload)
+        if status in RETRIABLE_STATUSES:
+            self.stats.throttled += status == 429
+            hint = parse_retry_after(response.headers.get("Retry-After"), self._wall())
+            if hint is None and status == 429:
+                hint = self._throttle_wait(estimate, text)
+            return _Retry(f"HTTP {status}", hint, lambda n: self._http_error(response, exhausted=True))
+        if status >= 400 or payload is None:
+            raise self._http_error(response, exhausted=False)
+        errors = payload.get("errors") or []
+        codes = {_code(e) for e in errors}
+        if codes & RETRIABLE_GRAPHQL_CODES:
+            self.stats.throttled += "THROTTLED" in codes
+            reason = ", ".join(sorted(codes & RETRIABLE_GRAPHQL_CODES))
+            return _Retry(reason, self._throttle_wait(estimate, text), lambda n: ShopifyThrottled(
+                f"Shopify kept answering {reason} for {self.shop} after {n} attempts."))
+        if "MAX_COST_EXCEEDED" in codes:
+            raise MaxCostExceeded(_messages(errors), errors)
+        if errors:
+            raise ShopifyGraphQLError(_messages(errors), errors, payload.get("data"))
+        data = payload.get("data")
+        if not isinstance(data, dict):
+            raise ShopifyError(f"Shopify answered {self.shop} without data or errors.")
+        return data
+
+    def _network_retry(self, exc: httpx.TransportError) -> _Retry:
+        detail = f"{type(exc).__name__}: {exc}"
+        return _Retry(f"network error {type(exc).__name__}", None, lambda n: ShopifyNetworkError(
+            f"Could not reach {self.shop} after {n} attempts ({detail})."))
 
     def _post(self, text: str, variables: dict[str, Any]) -> httpx.Response:
-        self._sent_token = self._token()
-        headers = {"X-Shopify-Access-Token": self._sent_token, "Content-Type": "application/json",
+        headers = {"X-Shopify-Access-Token": self._token(), "Content-Type": "application/json",
                    "Accept": "application/json"}
         return self.http.post(self.url, json={"query": text, "variables": variables}, headers=headers)
 
@@ -181,8 +200,9 @@ class AdminClient:
         delay = backoff_delay(attempt, self._rng, hinted)
         self.stats.retries += 1
         self.stats.retry_wait_seconds += delay
-        logger.warning("shopify call to %s retried after %s (attempt %d, waiting %.2fs)",
-                       self.shop, reason, attempt + 1, delay)
+        level = logging.INFO if reason in ("THROTTLED", "HTTP 429") else logging.WARNING
+        logger.log(level, "shopify call to %s retried after %s (attempt %d, waiting %.2fs)",
+                   self.shop, reason, attempt + 1, delay)
         self._sleep(delay)
 
     def _json(self, response: httpx.Response) -> dict[str, Any] | None:
@@ -204,7 +224,8 @@ class AdminClient:
                                                               self._wall()))
 
     def _scrub(self, text: str) -> str:
-        token = self._sent_token
+        """Redact the token should Shopify ever echo it (the client keeps no copy of its own)."""
+        token = self._token()
         return text.replace(token, "[redacted]") if token else text
 
 

@@ -70,6 +70,13 @@ def page_size(document: str, variables: Mapping[str, Any] | None = None, *, size
     return low
 
 
+def variable_defaults(document: str) -> dict[str, Any]:
+    """Return the default values the document declares for its variables."""
+    doc = _parse(document)
+    operation = next(d for d in doc.definitions if isinstance(d, OperationDefinitionNode))
+    return _defaults(operation)
+
+
 @lru_cache(maxsize=64)
 def _parse(text: str) -> DocumentNode:
     return parse(text, no_location=True)

@@ -19,8 +19,10 @@ of roots. Children of children (two nested connections) are grouped under their 
 from __future__ import annotations
 
 import json
+import logging
+import time
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,11 +30,15 @@ import httpx
 
 from xsight.errors import BulkOperationError, ShopifyNetworkError
 
+logger = logging.getLogger(__name__)
+
 PARENT_KEY = "__parentId"
-# Lines a root waits for late children: ~10k small objects, a few MB at most.
+# Lines a root waits for late children. 10k BulkOrders lines are ~35 MB of Python objects
+# (bench/client_bench.py); a child later than this still arrives, as a late Group.
 DEFAULT_WINDOW_LINES = 10_000
-# Bytes per read of the download; lines are split from these chunks.
-DOWNLOAD_CHUNK_BYTES = 256 * 1024
+# Tries per download, resuming after the last complete line; waits 1 s, then 2 s between them.
+DOWNLOAD_ATTEMPTS = 3
+DOWNLOAD_RETRY_SECONDS = 1.0
 
 
 @dataclass
@@ -44,20 +50,52 @@ class Group:
     children: list[dict[str, Any]] = field(default_factory=list)
 
 
-def stream_jsonl(http: httpx.Client, url: str) -> Iterator[dict[str, Any]]:
-    """Download a JSONL result file streamingly and yield one parsed object per line."""
-    try:
-        with http.stream("GET", url) as response:
-            if response.status_code != 200:
-                raise BulkOperationError(
-                    f"Downloading the bulk result failed with HTTP {response.status_code}; "
-                    "the signed URL may have expired (7 days), so poll the operation for a fresh one.")
-            for number, line in enumerate(response.iter_lines(), start=1):
-                if line.strip():
-                    yield _parse_line(line, number)
-    except httpx.TransportError as exc:
-        raise ShopifyNetworkError(
-            f"The bulk result download broke off ({type(exc).__name__}); download it again.") from None
+def stream_jsonl(http: httpx.Client, url: str, *, attempts: int = DOWNLOAD_ATTEMPTS,
+                 sleep: Callable[[float], None] = time.sleep) -> Iterator[dict[str, Any]]:
+    """Download a JSONL result file streamingly and yield one parsed object per line.
+
+    A broken connection resumes after the last complete line (a Range request; if the server
+    ignores Range, the bytes already read are skipped), so no object is yielded twice.
+    """
+    consumed = 0  # bytes of the complete lines already yielded
+    number = 0
+    for attempt in range(attempts):
+        try:
+            headers = {"Range": f"bytes={consumed}-"} if consumed else {}
+            with http.stream("GET", url, headers=headers) as response:
+                skip = _bytes_to_skip(response, consumed)
+                pending = b""
+                for chunk in response.iter_bytes():
+                    if skip:
+                        dropped = min(skip, len(chunk))
+                        chunk, skip = chunk[dropped:], skip - dropped
+                    *complete, pending = (pending + chunk).split(b"\n")
+                    for line in complete:
+                        consumed, number = consumed + len(line) + 1, number + 1
+                        if line.strip():
+                            yield _parse_line(line, number)
+                if pending.strip():
+                    yield _parse_line(pending, number + 1)
+                return
+        except httpx.TransportError as exc:
+            if attempt == attempts - 1:
+                raise ShopifyNetworkError(
+                    f"The bulk result download broke off {attempts} times ({type(exc).__name__}); "
+                    "download it again.") from None
+            logger.warning("bulk download broke off after %d bytes (%s); resuming", consumed,
+                           type(exc).__name__)
+            sleep(DOWNLOAD_RETRY_SECONDS * 2 ** attempt)
+
+
+def _bytes_to_skip(response: httpx.Response, consumed: int) -> int:
+    if response.status_code == 206 and response.headers.get("Content-Range", "").startswith(
+            f"bytes {consumed}-"):
+        return 0
+    if response.status_code == 200:
+        return consumed
+    raise BulkOperationError(
+        f"Downloading the bulk result failed with HTTP {response.status_code}; "
+        "the signed URL may have expired (7 days), so poll the operation for a fresh one.")
 
 
 def parse_lines(lines: Iterable[str | bytes]) -> Iterator[dict[str, Any]]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from xsight.errors import MaxCostExceeded, ShopifyError
 from xsight.shopify import queries
 from xsight.shopify.client import DOCUMENT_NAME, AdminClient
+from xsight.shopify.cost import MAX_PAGE_SIZE
 from xsight.shopify.cost import page_size as cost_page_size
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ class Page:
     end_cursor: str | None
     has_next_page: bool
     page_size: int
+    data: dict[str, Any] = field(default_factory=dict, repr=False)  # the whole response `data`
 
     @property
     def last_updated_at(self) -> str | None:
@@ -39,7 +41,7 @@ def paginate(client: AdminClient, document: str, connection_path: str,
     """Yield every page of the connection at `connection_path` (e.g. "orders"), from `after` on."""
     text = queries.load(document) if DOCUMENT_NAME.match(document) else document
     base = dict(variables or {})
-    size = page_size or cost_page_size(text, base)
+    size = min(page_size, MAX_PAGE_SIZE) if page_size else cost_page_size(text, base)
     cursor = after
     while True:
         try:
@@ -53,7 +55,7 @@ def paginate(client: AdminClient, document: str, connection_path: str,
         connection = _dig(data, connection_path)
         info = connection.get("pageInfo") or {}
         page = Page(nodes=_nodes(connection), end_cursor=info.get("endCursor") or cursor,
-                    has_next_page=bool(info.get("hasNextPage")), page_size=size)
+                    has_next_page=bool(info.get("hasNextPage")), page_size=size, data=data)
         yield page
         if not page.has_next_page:
             return

@@ -4,12 +4,19 @@
 #        scripts/services.sh stop DIR
 set -euo pipefail
 cmd=${1:?start|stop}; dir=${2:?state folder}
-PG_PORT=${PG_PORT:-55432}; REDIS_PORT=${REDIS_PORT:-56379}
+free_port() {  # the preferred port if free on loopback, else any free one
+  python3 -c 'import socket,sys
+s=socket.socket()
+try: s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError: s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])' "$1"
+}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 case "$cmd" in
 start)
+  PG_PORT=$(free_port "${PG_PORT:-55432}"); REDIS_PORT=$(free_port "${REDIS_PORT:-56379}")
   mkdir -p "$dir"; chmod 755 "$dir"
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
   as_pg "$pgbin/initdb" -D "$dir/pg" -U xsight --auth=trust -E UTF8 >"$dir/initdb.log"
@@ -19,6 +26,7 @@ start)
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --save "" --appendonly no \
     --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
   for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  echo "$REDIS_PORT" > "$dir/redis.port"
   echo "export DATABASE_URL=postgresql://xsight@127.0.0.1:$PG_PORT/xsight_test"
   echo "export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0"
   ;;

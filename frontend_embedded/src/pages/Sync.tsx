@@ -21,6 +21,8 @@ export default function SyncPage() {
   const runs = feed.runs ?? [];
   const active = runs.filter(isActive);
   const lastFinished = runs.find((run) => !isActive(run));
+  // One sync at a time: the server answers 409 otherwise, so don't offer it.
+  const busy = starting !== null || active.length > 0;
 
   async function start(kind: SyncKind) {
     setStarting(kind);
@@ -48,10 +50,10 @@ export default function SyncPage() {
         content: "Sync now",
         onAction: () => void start("incremental"),
         loading: starting === "incremental",
-        disabled: starting !== null,
+        disabled: busy,
       }}
       secondaryActions={[
-        { content: "Full resync", onAction: () => void start("full"), loading: starting === "full", disabled: starting !== null },
+        { content: "Full resync", onAction: () => void start("full"), loading: starting === "full", disabled: busy },
       ]}
     >
       <Layout>

@@ -28,20 +28,25 @@ export function rangeLabel(range: DateRange, timeZone: string, locale: string): 
   return `${formatCalendarDate(range.start, locale)} – ${formatCalendarDate(range.end, locale)}`;
 }
 
+/** The first of the two months shown: the one before the range's end month. */
+function shownMonth(end: string): { month: number; year: number } {
+  const date = toLocalDate(end);
+  const month = date.getMonth() - 1;
+  return month < 0 ? { month: 11, year: date.getFullYear() - 1 } : { month, year: date.getFullYear() };
+}
+
 export function DateRangePicker({ value, onChange }: Props) {
   const { timeZone, locale } = useShopEnv();
   const [open, setOpen] = useState(false);
   const [draft, setDraft] = useState<DateRange>(value);
   const [preset, setPreset] = useState<PresetId>(matchPreset(value, timeZone));
-  const end = toLocalDate(draft.end);
-  const [month, setMonth] = useState({ month: end.getMonth(), year: end.getFullYear() });
+  const [month, setMonth] = useState(() => shownMonth(value.end));
   const today = toLocalDate(todayIn(timeZone));
 
   function openPicker() {
     setDraft(value);
     setPreset(matchPreset(value, timeZone));
-    const shown = toLocalDate(value.end);
-    setMonth({ month: shown.getMonth(), year: shown.getFullYear() });
+    setMonth(shownMonth(value.end));
     setOpen(true);
   }
 
@@ -50,8 +55,7 @@ export function DateRangePicker({ value, onChange }: Props) {
     if (id === "custom") return;
     const range = presetRange(id, timeZone);
     setDraft(range);
-    const shown = toLocalDate(range.end);
-    setMonth({ month: shown.getMonth(), year: shown.getFullYear() });
+    setMonth(shownMonth(range.end));
   }
 
   function apply() {
@@ -67,7 +71,7 @@ export function DateRangePicker({ value, onChange }: Props) {
 
   return (
     <Popover active={open} activator={activator} onClose={() => setOpen(false)} preferredAlignment="left" fluidContent>
-      <Box padding="400" maxWidth="640px">
+      <Box padding="400" maxWidth="820px">
         <BlockStack gap="400">
           <InlineStack gap="400" wrap={false} blockAlign="start">
             <Box minWidth="160px">
@@ -89,6 +93,7 @@ export function DateRangePicker({ value, onChange }: Props) {
                   setDraft({ start: fromLocalDate(start), end: fromLocalDate(last) });
                 }}
                 allowRange
+                multiMonth
                 disableDatesAfter={today}
               />
               <Text as="p" variant="bodySm" tone="subdued">

@@ -15,7 +15,7 @@ export interface KpiCardProps {
   loading?: boolean;
 }
 
-const CARD_MIN_HEIGHT = "104px";
+const CARD_MIN_HEIGHT = "88px";
 
 function changeTone(changePct: number | null | undefined, invert: boolean): "success" | "critical" | "subdued" {
   if (changePct === null || changePct === undefined || changePct === 0) return "subdued";
@@ -26,6 +26,7 @@ function changeTone(changePct: number | null | undefined, invert: boolean): "suc
 export function KpiCard({ id, label, help, value, previous, changePct, invert = false, loading }: KpiCardProps) {
   const { locale } = useShopEnv();
   const arrow = changePct ? (changePct > 0 ? "↑" : "↓") : "";
+  const magnitude = changePct === null || changePct === undefined ? changePct : Math.abs(changePct);
   return (
     <Card>
       <div style={{ minHeight: CARD_MIN_HEIGHT }} data-kpi={id}>
@@ -47,9 +48,11 @@ export function KpiCard({ id, label, help, value, previous, changePct, invert = 
               </Text>
               <InlineStack gap="100" blockAlign="center" wrap={false}>
                 <Text as="span" variant="bodySm" tone={changeTone(changePct, invert)} fontWeight="medium" numeric>
-                  <span aria-label={`Change vs previous period: ${formatChangePct(changePct, locale)}`}>
-                    {arrow} {formatChangePct(changePct, locale)}
-                  </span>
+                  <span aria-hidden="true">{arrow} </span>
+                  <span data-testid={`kpi-${id}-change`}>{formatChangePct(magnitude, locale).replace(/^\+/, "")}</span>
+                  <Text as="span" visuallyHidden>
+                    {!changePct ? " change" : changePct > 0 ? " increase" : " decrease"}
+                  </Text>
                 </Text>
                 <Text as="span" variant="bodySm" tone="subdued" truncate>
                   vs {previous}

@@ -27,6 +27,8 @@ export function TopCustomers({ customers, currency }: Props) {
           </Text>
         ) : (
           <DataTable
+            hideScrollIndicator
+            increasedTableDensity
             columnContentTypes={["text", "numeric", "numeric"]}
             headings={["Customer", "Orders", "Net sales"]}
             rows={customers.map((customer) => [

@@ -38,9 +38,11 @@ export function RunsTable({ runs }: { runs: SyncRun[] }) {
         </IndexTable.Cell>
         <IndexTable.Cell>{formatDuration(durationSeconds(run))}</IndexTable.Cell>
         <IndexTable.Cell>
-          <Text as="span" tone={run.error ? "critical" : "subdued"} breakWord>
-            {run.error ?? (run.finished_at ? `Finished ${formatDateTime(run.finished_at, timeZone, locale)}` : "")}
-          </Text>
+          <div style={{ whiteSpace: "normal", minWidth: 200, maxWidth: 360 }}>
+            <Text as="span" tone={run.error ? "critical" : "subdued"} breakWord>
+              {run.error ?? (run.finished_at ? `Finished ${formatDateTime(run.finished_at, timeZone, locale)}` : "")}
+            </Text>
+          </div>
         </IndexTable.Cell>
       </IndexTable.Row>
     );

@@ -1,4 +1,5 @@
 import "@shopify/polaris/build/esm/styles.css";
+import "./styles.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { installShimIfNeeded } from "./appBridgeShim";

@@ -31,7 +31,7 @@ export default function DashboardPage() {
   const fmtDate = (date: string) => formatCalendarDate(date, env.locale);
 
   return (
-    <AppPage title="Dashboard" subtitle={shop.data?.name}>
+    <AppPage title="Dashboard" subtitle={shop.data?.name || env.shop || "\u00a0"}>
       <BlockStack gap="400">
         <InlineStack align="space-between" blockAlign="center" gap="200">
           <DateRangePicker value={range} onChange={setRange} />

@@ -4,6 +4,7 @@
  */
 import "@shopify/polaris-viz/build/esm/styles.css";
 import { LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
+import { useEffect, useRef } from "react";
 import { formatCalendarDate, formatCount, formatMoney, formatMoneyCompact, toAmount } from "../../lib/format";
 import type { DayPoint } from "../../types";
 
@@ -14,6 +15,31 @@ export interface SalesChartProps {
   currency: string;
   locale: string;
   height: number;
+}
+
+const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Keep everything inside `ref` out of the tab order. polaris-viz makes every data point a tab
+ * stop (60 per chart); the chart is hidden from assistive technology and its numbers are in a
+ * table instead, so its controls must not be focusable either (axe: aria-hidden-focus).
+ */
+function useOutOfTabOrder<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    const root = ref.current;
+    if (!root) return;
+    // Only write when needed: each write is itself a mutation the observer would see again.
+    const apply = () =>
+      root.querySelectorAll(FOCUSABLE).forEach((el) => {
+        if (el.getAttribute("tabindex") !== "-1") el.setAttribute("tabindex", "-1");
+      });
+    apply();
+    const observer = new MutationObserver(apply);
+    observer.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ["tabindex"] });
+    return () => observer.disconnect();
+  }, []);
+  return ref;
 }
 
 function valueOf(point: DayPoint, metric: SalesChartProps["metric"]): number {
@@ -38,9 +64,32 @@ export default function SalesChart({ metric, current, previous, currency, locale
       })),
     },
   ];
+  const chartRef = useOutOfTabOrder<HTMLDivElement>();
+  const title = metric === "orders" ? "Orders by day" : "Net sales by day";
   return (
     <PolarisVizProvider>
-      <div style={{ height }}>
+      {/* polaris-viz's SVG is not accessible (axe: svg-img-alt, aria-required-children), so the
+          picture is hidden from assistive technology and the same numbers are given as a table. */}
+      <table className="xsight-visually-hidden">
+        <caption>{title}, this period and the previous period</caption>
+        <thead>
+          <tr>
+            <th scope="col">Day</th>
+            <th scope="col">This period</th>
+            <th scope="col">Previous period</th>
+          </tr>
+        </thead>
+        <tbody>
+          {current.map((point, i) => (
+            <tr key={point.date}>
+              <th scope="row">{formatCalendarDate(point.date, locale)}</th>
+              <td>{format(valueOf(point, metric))}</td>
+              <td>{previous[i] ? format(valueOf(previous[i], metric)) : ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div ref={chartRef} style={{ height }} aria-hidden="true" data-testid={`chart-${metric}`}>
         <LineChart
           data={data}
           theme="Light"

@@ -267,7 +267,7 @@ export function startMockServer(options = {}) {
   if (opts.socket) {
     io = new SocketServer(server, { serveClient: false });
     io.use((socket, next) => (socket.handshake.auth?.token ? next() : next(new Error("unauthorized"))));
-    io.on("connection", (socket) => socket.emit("sync:active", runs.map(view).filter((r) => ["queued", "running"].includes(r.status))));
+    io.on("connection", (socket) => socket.emit("sync:active", { runs: runs.map(view).filter((r) => ["queued", "running"].includes(r.status)) }));
     const live = new Set();
     ticker = setInterval(() => {
       for (const run of runs) {

@@ -114,7 +114,9 @@ export function useSyncFeed({ live = true }: { live?: boolean } = {}): SyncFeed 
       });
       socket.on("disconnect", () => setConnected(false));
       socket.on("connect_error", () => setConnected(false));
-      socket.on("sync:active", (active: SyncRun[]) => {
+      // The payload is the list of queued/running runs, bare or as {runs: [...]}.
+      socket.on("sync:active", (payload: SyncRun[] | { runs?: SyncRun[] }) => {
+        const active = Array.isArray(payload) ? payload : (payload?.runs ?? []);
         setRuns((current) => active.reduce(upsertRun, current ?? []));
       });
       socket.on("sync:progress", (event: SyncProgressEvent) => {

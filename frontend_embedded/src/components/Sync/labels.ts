@@ -14,6 +14,7 @@ export const STATUS_LABEL: Record<SyncStatus, { label: string; tone: Tone }> = {
 export function kindLabel(kind: string): string {
   if (kind === "full") return "Full sync";
   if (kind === "incremental") return "Incremental sync";
+  if (kind === "backfill") return "First import";
   return `${kind.charAt(0).toUpperCase()}${kind.slice(1)} sync`;
 }
 

@@ -1,6 +1,6 @@
 /** Dashboard: KPIs against the previous period, sales by day, top customers, last sync. */
 import { BlockStack, Card, EmptyState, InlineGrid, InlineStack, Layout, Text } from "@shopify/polaris";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ChartCard } from "../components/Dashboard/ChartCard";
 import { CustomerMix } from "../components/Dashboard/CustomerMix";
 import { DateRangePicker } from "../components/Dashboard/DateRangePicker";
@@ -17,12 +17,27 @@ import { useShopEnv } from "../shopContext";
 import type { Dashboard, Shop } from "../types";
 
 export const TOP_CUSTOMERS = 5;
+/** While a sync runs, check the shop this often (ms) so the numbers refresh when it ends. */
+const SYNC_WATCH_MS = 5000;
 
 export default function DashboardPage() {
   const env = useShopEnv();
   const [range, setRange] = useState<DateRange>(() => presetRange(DEFAULT_PRESET, env.timeZone));
   const dashboard = useApi<Dashboard>(`/dashboard?start=${range.start}&end=${range.end}&top=${TOP_CUSTOMERS}`);
   const shop = useApi<Shop>("/shop");
+
+  // While a sync runs, watch it; when it finishes, reload the numbers it changed.
+  const syncing = shop.data?.last_sync ? ["queued", "running"].includes(shop.data.last_sync.status) : false;
+  const wasSyncing = useRef(false);
+  const { reload: reloadShop } = shop;
+  const { reload: reloadDashboard } = dashboard;
+  useEffect(() => {
+    if (wasSyncing.current && !syncing) reloadDashboard();
+    wasSyncing.current = syncing;
+    if (!syncing) return;
+    const timer = window.setInterval(reloadShop, SYNC_WATCH_MS);
+    return () => window.clearInterval(timer);
+  }, [syncing, reloadShop, reloadDashboard]);
 
   const data = dashboard.data;
   const currency = data?.currency || shop.data?.currency || env.currency;

@@ -12,8 +12,14 @@ if (!window.matchMedia) {
       dispatchEvent: () => false,
     }) as MediaQueryList;
 }
-if (!window.scrollTo || String(window.scrollTo).includes("not implemented")) {
-  window.scrollTo = () => {};
+// jsdom defines scrollTo but only to report "Not implemented".
+window.scrollTo = (() => {}) as typeof window.scrollTo;
+if (!("ResizeObserver" in window)) {
+  (window as unknown as { ResizeObserver: unknown }).ResizeObserver = class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  };
 }
 
 import { cleanup } from "@testing-library/react";

@@ -44,9 +44,11 @@ export function Navigation({ items, pathname }: NavigationProps) {
             onSelect={(index) => navigate(items[index].path)}
           />
           <InlineStack gap="200" blockAlign="center" wrap={false}>
-            <Text as="span" variant="bodySm" tone="subdued">
-              Outside Shopify Admin
-            </Text>
+            <span className="xsight-wide-only">
+              <Text as="span" variant="bodySm" tone="subdued">
+                Outside Shopify Admin
+              </Text>
+            </span>
             <Badge tone="info">Demo</Badge>
           </InlineStack>
         </InlineStack>

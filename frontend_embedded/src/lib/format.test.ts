@@ -19,6 +19,10 @@ describe("formatMoney", () => {
     expect(formatMoney("1500", "JPY", "en-US")).toBe("¥1,500");
   });
 
+  it("falls back to amount and code for a currency Intl does not know", () => {
+    expect(formatMoney("12.5", "NOPE", "en-US")).toBe("12.50 NOPE");
+  });
+
   it("treats missing or malformed amounts as zero", () => {
     expect(formatMoney(null, "USD", "en-US")).toBe("$0.00");
     expect(formatMoney("abc", "USD", "en-US")).toBe("$0.00");

@@ -35,12 +35,21 @@ export function toAmount(value: string | number | null | undefined): number {
 
 /** Format a money amount in `currency` for `locale`, e.g. "$1,234.50" or "1.234,50 €". */
 export function formatMoney(value: string | number | null | undefined, currency: string, locale: string): string {
-  return numberFormat(locale, { style: "currency", currency }).format(toAmount(value));
+  try {
+    return numberFormat(locale, { style: "currency", currency }).format(toAmount(value));
+  } catch {
+    // Not an ISO 4217 code Intl knows: show the amount and the code rather than break the page.
+    return `${numberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(toAmount(value))} ${currency}`;
+  }
 }
 
 /** Format a money amount compactly for chart axes, e.g. "$1.2K". */
 export function formatMoneyCompact(value: number, currency: string, locale: string): string {
-  return numberFormat(locale, { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 }).format(value);
+  try {
+    return numberFormat(locale, { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 }).format(value);
+  } catch {
+    return numberFormat(locale, { notation: "compact", maximumFractionDigits: 1 }).format(value);
+  }
 }
 
 /** Format a count, e.g. "12,345". */

@@ -50,7 +50,8 @@ export function AppPage({ title, subtitle, primaryAction, secondaryActions = [],
           </button>
         ))}
       </TitleBar>
-      <Page subtitle={subtitle}>{children}</Page>
+      {/* The Admin's title bar already names the page (and the store), so no Polaris header here. */}
+      <Page>{children}</Page>
     </>
   );
 }

@@ -9,6 +9,7 @@ import { LastSyncCard } from "../components/Dashboard/LastSyncCard";
 import { TopCustomers } from "../components/Dashboard/TopCustomers";
 import { AppPage } from "../components/Layout/AppPage";
 import { ErrorBanner } from "../components/Layout/ErrorBanner";
+import { EMPTY_STATE_IMAGE } from "../components/Layout/emptyImage";
 import { useApi } from "../hooks/useApi";
 import { DEFAULT_PRESET, presetRange, type DateRange } from "../lib/dateRange";
 import { formatCalendarDate, formatCount, formatMoney } from "../lib/format";
@@ -71,7 +72,7 @@ export default function DashboardPage() {
                   : { content: "Show this year", onAction: () => setRange(presetRange("thisYear", env.timeZone)) }
               }
               secondaryAction={neverSynced ? undefined : { content: "Check the last sync", url: "/sync" }}
-              image=""
+              image={EMPTY_STATE_IMAGE}
             >
               <p>
                 {neverSynced

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 FRONTEND := frontend_embedded
 export FLASK_APP := wsgi.py
 
-.PHONY: demo test install frontend lint typecheck pytest clean
+.PHONY: demo test install frontend frontend-test e2e lint typecheck pytest clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ frontend:
 	  cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build; \
 	else echo "frontend: $(FRONTEND)/package.json not present yet, skipping build"; fi
 
+frontend-test: frontend
+	cd $(FRONTEND) && npm test --silent
+
+e2e: frontend
+	tests/e2e/run.sh
+
 lint: install
 	$(BIN)/ruff check xsight tests bench
 
@@ -31,7 +37,7 @@ typecheck: install
 pytest: install
 	$(BIN)/pytest -q
 
-test: install frontend lint typecheck pytest
+test: install frontend lint typecheck frontend-test pytest e2e
 
 demo: install frontend
 	$(BIN)/python -m xsight.demo

@@ -29,6 +29,26 @@ def dump_database() -> str:
     return "\n".join(parts)
 
 
+def queued_payloads(shop_id: int) -> str:
+    """Enqueue every kind of task for real (not immediately) and return the stored messages."""
+    from huey.storage import MemoryStorage
+
+    from xsight.tasks import compliance, sync, webhooks
+    from xsight.tasks.queue import huey
+
+    saved = (huey.immediate, huey.storage)
+    huey.immediate, huey.storage = False, MemoryStorage("hygiene")
+    try:
+        sync.run_sync(shop_id)
+        webhooks.process_webhook(1)
+        compliance.process_privacy_request(1)
+        messages = [huey.storage.dequeue() for _ in range(huey.storage.queue_size())]
+    finally:
+        huey.immediate, huey.storage = saved
+    assert len(messages) == 3
+    return "\n".join(m.decode("latin-1") for m in messages if m)
+
+
 def test_tokens_never_leak(app: Flask, shopify: ShopifyHelper, tmp_path: Path, make_app: MakeApp,
                            caplog: pytest.LogCaptureFixture,
                            make_shop: Callable[..., Shop]) -> None:
@@ -62,7 +82,8 @@ def test_tokens_never_leak(app: Flask, shopify: ShopifyHelper, tmp_path: Path, m
     seen.append(rotated.test_cli_runner().invoke(args=["xsight", "rotate-key"]).output)
     with app.app_context():
         dumped = dump_database()
-    haystacks = {"database": dumped, "logs": caplog.text, "responses": "\n".join(seen)}
+    haystacks = {"database": dumped, "logs": caplog.text, "responses": "\n".join(seen),
+                 "queue": queued_payloads(shop_id)}
     assert len(fake.issued) == 4
     for token in fake.issued:
         for where, text in haystacks.items():

@@ -16,6 +16,7 @@ class Assets:
 
     scripts: list[str] = field(default_factory=list)
     styles: list[str] = field(default_factory=list)
+    preloads: list[str] = field(default_factory=list)  # chunks the entry imports statically
 
     @property
     def built(self) -> bool:
@@ -32,5 +33,7 @@ def load_assets(folder: Path = STATIC_APP_DIR, url_prefix: str = "/static/app/")
     entry = data.get(ENTRY) or next((v for v in data.values() if v.get("isEntry")), None)
     if entry is None:
         return Assets()
+    imports = [data[key]["file"] for key in entry.get("imports", []) if key in data]
     return Assets(scripts=[url_prefix + entry["file"]],
-                  styles=[url_prefix + css for css in entry.get("css", [])])
+                  styles=[url_prefix + css for css in entry.get("css", [])],
+                  preloads=[url_prefix + f for f in imports])

@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     from .server import QuietHandler
 
     server = make_server(args.host, args.port, app, threaded=True, request_handler=QuietHandler)
+    config.base_url = f"http://{args.host}:{server.server_port}"  # --port 0 picks a free port
     print(
         json.dumps(
             {"listening": config.base_url, "shops": app.extensions["devstore"].storage.shop_domains()}

@@ -9,7 +9,7 @@ from typing import Any
 from .generator import DEFAULT_SHOP
 
 DEFAULT_API_KEY = "xsight-devstore-api-key"
-DEFAULT_API_SECRET = "xsight-devstore-api-secret"  # noqa: S105  (local simulator only)
+DEFAULT_API_SECRET = "shpss_devstore0123456789abcdef01234567"  # noqa: S105  (local simulator only)
 DEFAULT_SCOPES = "read_customers,write_customers,read_orders,read_all_orders,read_products"
 ACCESS_TOKEN_TTL_S = 3600
 REFRESH_TOKEN_TTL_S = 90 * 86_400  # Shopify: 7776000

@@ -149,6 +149,7 @@ def paginate_table(
     search_fields: Sequence[str],
     wrap: Callable[[Any], Any],
     extra: tuple[str, list[Any]] | None = None,
+    doc_col: str = "doc",
 ) -> dict[str, Any]:
     """Page through a table of the shop with keyset cursors on (sort column, id)."""
     size, backwards = page_size(args)
@@ -176,7 +177,7 @@ def paginate_table(
     order = "DESC" if scan_desc else "ASC"
     # table and col come from fixed whitelists, values are bound
     cond = " AND ".join(where)
-    sql = f"SELECT id, {col}, doc FROM {table} WHERE {cond} ORDER BY {col} {order}, id {order} LIMIT ?"  # noqa: S608
+    sql = f"SELECT id, {col}, {doc_col} FROM {table} WHERE {cond} ORDER BY {col} {order}, id {order} LIMIT ?"  # noqa: S608
     rows = storage.query(sql, [*params, size + 1])
     more = len(rows) > size
     rows = rows[:size]

@@ -88,8 +88,8 @@ def _bulk_ops(_root: Any, info: Any, **args: Any) -> dict[str, Any]:
             )
         if "status" in terms:
             extra = ("status = ?", [terms["status"].strip("'\"").upper()])
-    conn = paginate_table(ctx.storage, "bulk_ops", ctx.shop, args, (), lambda r: bulk_obj(ctx, r[0]), extra)
-    return conn
+    wrap = lambda r: bulk_obj(ctx, r[0])  # noqa: E731
+    return paginate_table(ctx.storage, "bulk_ops", ctx.shop, args, (), wrap, extra, doc_col="status")
 
 
 register(

@@ -23,6 +23,7 @@ COMPLIANCE_TOPICS = frozenset({"customers/data_request", "customers/redact", "sh
 CONNECT_TIMEOUT_S = 1.0  # Shopify: 1 s to connect, 5 s for the whole request
 LOG_SIZE = 5_000
 POLL_S = 0.02
+REORDER_HOLD_S = 0.3  # a held (reordered) delivery waits for a later one at most this long
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -52,7 +53,7 @@ class WebhookSender:
         self.queue: queue.Queue[Delivery] = queue.Queue(maxsize=self.config.webhook_queue)
         self.log: deque[dict[str, Any]] = deque(maxlen=LOG_SIZE)
         self._retries: list[tuple[float, int, Delivery]] = []
-        self._held: list[Delivery] = []
+        self._held: list[tuple[float, Delivery]] = []
         self._seq = itertools.count()
         self._stop = threading.Event()
         self._busy = threading.Event()
@@ -100,7 +101,7 @@ class WebhookSender:
         for copy in copies:
             if self.svc.chance(faults.webhook_reorder):
                 with self._lock:
-                    self._held.append(copy)
+                    self._held.append((time.monotonic(), copy))
                 continue
             try:
                 self.queue.put_nowait(copy)
@@ -142,11 +143,15 @@ class WebhookSender:
         try:
             return self.queue.get(timeout=POLL_S)
         except queue.Empty:
-            with self._lock:  # nothing newer arrived: release held (reordered) deliveries
-                held, self._held = self._held, []
-            for d in held:
-                self.queue.put(d)
+            self._release(time.monotonic() - REORDER_HOLD_S)  # nothing newer came: release old holds
             return None
+
+    def _release(self, held_before: float) -> None:
+        with self._lock:
+            ready = [d for t, d in self._held if t <= held_before]
+            self._held = [(t, d) for t, d in self._held if t > held_before]
+        for d in ready:
+            self.queue.put(d)
 
     def _run(self) -> None:
         timeout = httpx.Timeout(self.config.webhook_timeout_s, connect=CONNECT_TIMEOUT_S)
@@ -156,10 +161,7 @@ class WebhookSender:
                 delivery = self._next()
                 if delivery is not None:
                     self._send(client, delivery)
-                    with self._lock:
-                        held, self._held = self._held, []
-                    for d in held:  # held deliveries go out after a later one
-                        self.queue.put(d)
+                    self._release(time.monotonic())  # held deliveries go out after a later one
                 self._busy.clear()
                 if delivery is None:
                     time.sleep(POLL_S)

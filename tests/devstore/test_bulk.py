@@ -7,8 +7,9 @@ import time
 from typing import Any
 
 import httpx
+import pytest
 
-from xsight.devstore import StoreHandle, start_store
+from xsight.devstore import StoreHandle, bulk, start_store
 
 from .conftest import Admin, Receiver
 
@@ -35,7 +36,10 @@ def run_bulk(admin: Admin, query: str, timeout: float = 20.0) -> dict[str, Any]:
     raise AssertionError("bulk operation did not finish")
 
 
-def test_orders_with_line_items_jsonl(store: StoreHandle, admin: Admin) -> None:
+def test_orders_with_line_items_jsonl(
+    store: StoreHandle, admin: Admin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "BATCH", 16)  # many batches: every order exactly once across them
     op = run_bulk(admin, ORDERS_BULK)
     assert op["status"] == "COMPLETED" and op["errorCode"] is None and op["partialDataUrl"] is None
     text = httpx.get(op["url"]).text
@@ -55,6 +59,7 @@ def test_orders_with_line_items_jsonl(store: StoreHandle, admin: Admin) -> None:
     )
     assert len(children) == expected_children
     assert all("lineItems" not in r and r["id"].startswith("gid://shopify/Order/") for r in roots)
+    assert len({r["id"] for r in roots}) == len(roots)
     seen: set[str] = set()
     not_adjacent = 0
     last_root = None

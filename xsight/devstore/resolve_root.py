@@ -7,7 +7,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from .pagination import paginate_table
+from .pagination import connection, encode_cursor, paginate_table
 from .registry import Ctx, register, tag
 from .resolve_catalog import order_obj
 from .values import api_ts, gid, parse_gid
@@ -65,6 +65,11 @@ def _table(table: str, fields: tuple[str, ...]) -> Any:
             if table == "orders"
             else (lambda r: tag(json.loads(r[2]), "Customer" if table == "customers" else "Product"))
         )
+        if ctx.bulk_rows is not None and info.path.prev is None:  # bulk run: the batch being written
+            rows = ctx.bulk_rows
+            return connection(
+                [wrap(r) for r in rows], [encode_cursor(r[0], r[0]) for r in rows], False, False
+            )
         return paginate_table(ctx.storage, table, ctx.shop, args, fields, wrap)
 
     return resolve

@@ -10,8 +10,11 @@ import httpx
 import pytest
 
 from xsight.devstore import StoreHandle, bulk, start_store
+from xsight.devstore.bulk_query import plan_bulk_query
+from xsight.devstore.pagination import BULK_MODE
+from xsight.devstore.project import can_project
 
-from .conftest import Admin, Receiver
+from .conftest import SHOP, Admin, Receiver
 
 RUN = """mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id status }
   userErrors { field message code } } }"""
@@ -134,3 +137,29 @@ def test_expired_url_failure_fault_and_finish_webhook(receiver: Receiver, tmp_pa
         assert finishes[0]["admin_graphql_api_id"] == op["id"]
     finally:
         handle.stop()
+
+
+ORDERS_DEEP = """{ orders { nodes { id __typename customer { id displayName }
+  totalRefundedSet { presentmentMoney { amount } }
+  lineItems { nodes { id variant { id title } taxLines { rate priceSet { shopMoney { amount } } } } }
+  refunds { id refundLineItems { edges { node { id quantity lineItem { id } } } } } } } }"""
+CUSTOMERS_ORDERS = (
+    "{ customers { edges { node { id tags amountSpent { amount } orders { nodes { id } } } } } }"
+)
+PRODUCTS_FRAGMENT = (
+    "{ products { edges { node { id ... on Product { title } variants { nodes { id price } } } } } }"
+)
+
+
+@pytest.mark.parametrize("query", [ORDERS_BULK, ORDERS_DEEP, CUSTOMERS_ORDERS, PRODUCTS_FRAGMENT])
+def test_bulk_fast_path_equals_graphql_core(store: StoreHandle, query: str) -> None:
+    plan, errors = plan_bulk_query(query)
+    assert plan is not None, errors
+    assert can_project(plan.document)
+    runner = store.services.bulk
+    token = BULK_MODE.set(True)
+    try:
+        batch = next(iter(runner._batches(SHOP, plan)))
+        assert runner._execute(SHOP, plan, batch, True) == runner._execute(SHOP, plan, batch, False)
+    finally:
+        BULK_MODE.reset(token)

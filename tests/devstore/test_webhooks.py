@@ -132,6 +132,10 @@ def test_compliance_uninstall_and_tag_mutations(live_store: StoreHandle, receive
     assert control.post(
         "/_devstore/compliance", json={"topic": "customers/redact", "customer_id": cid}
     ).is_success
+    order_id = live_store.services.storage.query("SELECT id FROM orders LIMIT 1")[0][0]
+    assert control.post("/_devstore/delete", json={"kind": "order", "id": order_id}).json() == {
+        "deleted": True
+    }
     assert control.post("/_devstore/uninstall", json={"shop": SHOP}).json()["revoked"] >= 1
     assert live_store.services.webhooks.wait_idle()
     by_topic = {r["headers"]["X-Shopify-Topic"]: r for r in receiver.requests}
@@ -139,6 +143,7 @@ def test_compliance_uninstall_and_tag_mutations(live_store: StoreHandle, receive
     redact = _verify(live_store, by_topic["customers/redact"])
     assert redact["customer"]["id"] == cid and redact["orders_to_redact"]
     assert _verify(live_store, by_topic["app/uninstalled"])["myshopify_domain"] == SHOP
+    assert _verify(live_store, by_topic["orders/delete"]) == {"id": order_id}
     assert [
         json.loads(r["body"])["id"]
         for r in receiver.requests

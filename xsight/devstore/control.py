@@ -194,6 +194,17 @@ def compliance() -> Any:
     return jsonify(webhook_id=svc.webhooks.emit(shop, topic, payload))
 
 
+@bp.post("/delete")
+@loopback_only
+def delete() -> Any:
+    """Delete an order, customer or product by numeric id and send its */delete webhook."""
+    svc, shop, body = services(), _shop(), request.get_json(silent=True) or {}
+    kind = body.get("kind")
+    if kind not in ("order", "customer", "product"):
+        return jsonify(error="invalid_kind", message="kind must be order, customer or product"), 400
+    return jsonify(deleted=svc.mutate.delete(shop, kind, int(body.get("id", 0))))
+
+
 @bp.post("/throttle/reset")
 @loopback_only
 def throttle_reset() -> Any:

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, jsonify, request, send_file
 from .generator import ShopSpec, generate_shop
 from .graphql_api import services
 from .oauth import mint_id_token
-from .payloads import shop_payload
+from .payloads_catalog import shop_payload
 from .values import cents_str
 
 bp = Blueprint("devstore_control", __name__, url_prefix="/_devstore")

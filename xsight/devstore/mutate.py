@@ -15,7 +15,8 @@ import numpy as np
 from .catalog import pick_country
 from .generator import _customer_doc, customer_row, order_row
 from .orders import build_order, cancel_order, net_spent, refund_order
-from .payloads import customer_payload, order_payload, product_payload, refund_payload
+from .payloads import order_payload, refund_payload
+from .payloads_catalog import customer_payload, product_payload
 from .values import make_id, ts
 
 

@@ -106,3 +106,10 @@ def test_cli_serve_answers_http(tmp_path: Path) -> None:
         proc.wait(timeout=20)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_request_threads_do_not_leak_connections(store: StoreHandle, admin: Admin) -> None:
+    before = len(store.services.storage._all)
+    for _ in range(20):
+        admin("{ shop { id } }")
+    assert len(store.services.storage._all) <= before + 1

@@ -71,6 +71,9 @@ def test_documents_are_consistent_and_varied(tmp_path: Path) -> None:
         mine = [o for o in orders if o["customerId"] == cid]
         assert c["numberOfOrders"] == len(mine) >= 1
         assert c["amountSpent"] == sum(net_spent(o) for o in mine)
+    m = ModelParams()
+    mean_spend = sum(o["_spend"] for o in orders) / len(orders) / 100
+    assert abs(mean_spend - m.p * m.gamma / (m.q - 1)) < 12  # Gamma-Gamma mean order value: 80
     params = storage.shop_row("xsight-demo.myshopify.com")[2]  # type: ignore[index]
     assert params["model"]["r"] == ModelParams().r and params["generated"]["orders"] == len(orders)
 

@@ -34,6 +34,10 @@ def create_store_app(config: StoreConfig | None = None, shops: list[ShopSpec] | 
     app.register_blueprint(oauth.bp)
     app.register_blueprint(control.bp)
 
+    @app.teardown_appcontext
+    def release_connection(_exc: BaseException | None) -> None:
+        storage.release()  # one thread per request: do not leak a connection per request
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         response = jsonify(errors=exc.description or exc.name)

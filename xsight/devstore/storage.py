@@ -112,6 +112,17 @@ class Storage:
         """Return every shop domain held in this store."""
         return [r[0] for r in self.query("SELECT domain FROM shops ORDER BY shop_no")]
 
+    def release(self) -> None:
+        """Close this thread's connection (request threads are short-lived)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        self._local.conn = None
+        with self._lock:
+            if conn in self._all:
+                self._all.remove(conn)
+        conn.close()
+
     def close(self) -> None:
         """Close every connection opened by any thread."""
         with self._lock:

@@ -56,7 +56,7 @@ class WebhookSender:
         self._held: list[tuple[float, Delivery]] = []
         self._seq = itertools.count()
         self._stop = threading.Event()
-        self._busy = threading.Event()
+        self._pending = 0  # deliveries queued, held, retrying or in flight
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -99,6 +99,8 @@ class WebhookSender:
         if self.svc.chance(faults.webhook_duplicate):
             copies.append(Delivery(topic, shop, delivery.url, body, dict(headers)))
         for copy in copies:
+            with self._lock:
+                self._pending += 1
             if self.svc.chance(faults.webhook_reorder):
                 with self._lock:
                     self._held.append((time.monotonic(), copy))
@@ -107,12 +109,17 @@ class WebhookSender:
                 self.queue.put_nowait(copy)
             except queue.Full:
                 self._record(copy, "overflow")
+                self._done()
         return webhook_id
 
     def idle(self) -> bool:
         """Say whether nothing is queued, held, retrying or in flight."""
         with self._lock:
-            return self.queue.empty() and not self._retries and not self._held and not self._busy.is_set()
+            return self._pending == 0
+
+    def _done(self) -> None:
+        with self._lock:
+            self._pending -= 1
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait until every delivery has finished (or given up); return False on timeout."""
@@ -157,14 +164,12 @@ class WebhookSender:
         timeout = httpx.Timeout(self.config.webhook_timeout_s, connect=CONNECT_TIMEOUT_S)
         with httpx.Client(timeout=timeout) as client:
             while not self._stop.is_set():
-                self._busy.set()
                 delivery = self._next()
-                if delivery is not None:
-                    self._send(client, delivery)
-                    self._release(time.monotonic())  # held deliveries go out after a later one
-                self._busy.clear()
                 if delivery is None:
                     time.sleep(POLL_S)
+                    continue
+                self._send(client, delivery)
+                self._release(time.monotonic())  # held deliveries go out after a later one
 
     def _send(self, client: httpx.Client, d: Delivery) -> None:
         d.attempts += 1
@@ -177,8 +182,10 @@ class WebhookSender:
         d.statuses.append(status)
         if ok:
             self._record(d, "delivered")
+            self._done()
         elif d.attempts >= self.config.webhook_tries:
             self._record(d, "failed")
+            self._done()
         else:
             due = time.monotonic() + self.config.webhook_backoff_s * 2 ** (d.attempts - 1)
             with self._lock:

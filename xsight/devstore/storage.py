@@ -35,6 +35,9 @@ CREATE INDEX IF NOT EXISTS orders_upd ON orders (shop, updated_at, id);
 CREATE INDEX IF NOT EXISTS orders_crt ON orders (shop, created_at, id);
 CREATE INDEX IF NOT EXISTS orders_prc ON orders (shop, processed_at, id);
 CREATE INDEX IF NOT EXISTS orders_cust ON orders (customer_id);
+CREATE INDEX IF NOT EXISTS products_id ON products (shop, id);
+CREATE INDEX IF NOT EXISTS customers_id ON customers (shop, id);
+CREATE INDEX IF NOT EXISTS orders_id ON orders (shop, id);
 CREATE TABLE IF NOT EXISTS sequences (shop TEXT NOT NULL, kind TEXT NOT NULL, value INTEGER NOT NULL,
     PRIMARY KEY (shop, kind));
 CREATE TABLE IF NOT EXISTS tokens (

@@ -19,7 +19,8 @@ def create_store_app(config: StoreConfig | None = None, shops: list[ShopSpec] | 
     """Create the store app; generate the given shops first if they are not in the database yet."""
     config = config or StoreConfig()
     if not config.db_path:
-        config.db_path = str(Path(tempfile.mkdtemp(prefix="xsight-devstore-")) / "store.sqlite")
+        config.temp_dir = tempfile.mkdtemp(prefix="xsight-devstore-")
+        config.db_path = str(Path(config.temp_dir) / "store.sqlite")
     storage = Storage(config.db_path)
     for spec in shops or []:
         if storage.shop_row(spec.domain) is None:

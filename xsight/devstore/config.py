@@ -73,5 +73,6 @@ class StoreConfig:
     webhook_timeout_s: float = 5.0
     webhook_queue: int = 10_000
     bulk_dir: str = ""
+    temp_dir: str = ""  # set when the store made its own temp directory; removed on stop
     faults: Faults = field(default_factory=Faults)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

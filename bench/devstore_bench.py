@@ -221,7 +221,11 @@ def main() -> int:
         handle.stop()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     text = table(gen, flat, lines, res, bulk, rss_mb)
-    host = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    host = (
+        f"{platform.machine()}, {os.cpu_count()} CPUs (load average {load} at the end), Python "
+        f"{platform.python_version()}"
+    )
     section = (
         f"## Simulated store (`bench/devstore_bench.py`)\n\n"
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "

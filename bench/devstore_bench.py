@@ -24,6 +24,14 @@ from xsight.devstore import start_store
 from xsight.devstore.pagination import BULK_MODE
 from xsight.devstore.schema import prepare, run
 
+NOTES = (
+    "Cost is Shopify's requested query cost. A 250-order page with line items exceeds Shopify's "
+    "1000-point single-query limit, so over HTTP the store serves 250-order pages of order fields or "
+    "40-order pages with up to 5 line items; the Resolver row runs 250-order pages with all line items "
+    "in-process (graphql-core, no HTTP, no cost check). HTTP rows refill the rate-limit bucket between "
+    "pages, so they measure the store, not the throttle. Bulk JSONL streams 250-order batches with constant "
+    "memory. Generator memory grows with customers (about 1 KB each), not with orders."
+)
 START, END = "<!-- devstore-bench:start -->", "<!-- devstore-bench:end -->"
 FLAT_250 = """query($after: String) { orders(first: 250, after: $after) { pageInfo { hasNextPage endCursor }
   nodes { id name processedAt updatedAt displayFinancialStatus totalPriceSet { shopMoney { amount } } } } }"""
@@ -230,7 +238,8 @@ def main() -> int:
         f"## Simulated store (`bench/devstore_bench.py`)\n\n"
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
         f"on {host} with `--orders {args.orders}"
-        f"{f' --customers {args.customers}' if args.customers else ''} --seed {args.seed}`.\n\n{text}\n"
+        f"{f' --customers {args.customers}' if args.customers else ''} --seed {args.seed}`.\n\n"
+        f"{text}\n\n{NOTES}\n"
     )
     print(section)
     write_section(Path(args.out), section)

@@ -75,6 +75,7 @@ def test_cli_generate_is_deterministic(tmp_path: Path, capsys: object) -> None:
     out = capsys.readouterr().out.splitlines()  # type: ignore[attr-defined]
     first, second = json.loads(out[0]), json.loads(out[1])
     assert first.pop("db") != second.pop("db") and first == second and first["customers"] == 15
+    assert main([*args, "--db", str(tmp_path / "a.sqlite")]) == 2  # the shop is already there
 
 
 def test_cli_serve_answers_http(tmp_path: Path) -> None:

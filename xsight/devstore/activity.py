@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 from typing import Any
 
+log = logging.getLogger(__name__)
 # action -> weight; new orders dominate like in a real shop
 ACTIONS = (
     ("order", 0.45),
@@ -70,4 +72,7 @@ class Activity:
     def _run(self) -> None:
         while not self._stop.wait(1.0 / max(self.rate, 1e-3)):
             for shop in self.svc.storage.shop_domains():
-                self.step(shop)
+                try:
+                    self.step(shop)
+                except Exception:  # one failed action must not stop the store's activity
+                    log.exception("devstore activity step failed for %s", shop)

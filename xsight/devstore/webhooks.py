@@ -8,6 +8,7 @@ import heapq
 import hmac
 import itertools
 import json
+import logging
 import queue
 import threading
 import time
@@ -19,6 +20,7 @@ from typing import Any
 
 import httpx
 
+log = logging.getLogger(__name__)
 COMPLIANCE_TOPICS = frozenset({"customers/data_request", "customers/redact", "shop/redact"})
 CONNECT_TIMEOUT_S = 1.0  # Shopify: 1 s to connect, 5 s for the whole request
 LOG_SIZE = 5_000
@@ -168,7 +170,12 @@ class WebhookSender:
                 if delivery is None:
                     time.sleep(POLL_S)
                     continue
-                self._send(client, delivery)
+                try:
+                    self._send(client, delivery)
+                except Exception:  # never let one delivery kill the sender thread
+                    log.exception("devstore webhook delivery crashed (%s)", delivery.topic)
+                    self._record(delivery, "failed")
+                    self._done()
                 self._release(time.monotonic())  # held deliveries go out after a later one
 
     def _send(self, client: httpx.Client, d: Delivery) -> None:

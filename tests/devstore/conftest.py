@@ -59,6 +59,20 @@ def _throttled(body: dict[str, Any]) -> bool:
     )
 
 
+class RewriteTransport(httpx.HTTPTransport):
+    """Send https://{shop}.myshopify.com/... to the store, keeping Host: {shop}."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__()
+        self.base = httpx.URL(base_url)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        request.url = request.url.copy_with(scheme=self.base.scheme, host=self.base.host, port=self.base.port)
+        request.headers["Host"] = host
+        return super().handle_request(request)
+
+
 @dataclass
 class Receiver:
     """A tiny app that records webhook deliveries and answers with scripted statuses."""

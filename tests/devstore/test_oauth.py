@@ -15,23 +15,9 @@ from shopify_app.exchange.token_exchange import token_exchange
 
 from xsight.devstore import StoreHandle
 
-from .conftest import SHOP, Admin
+from .conftest import SHOP, Admin, RewriteTransport
 
 GRANT_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
-
-
-class RewriteTransport(httpx.HTTPTransport):
-    """Send https://{shop}.myshopify.com/... to the store, keeping Host: {shop}."""
-
-    def __init__(self, base_url: str) -> None:
-        super().__init__()
-        self.base = httpx.URL(base_url)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        host = request.url.host
-        request.url = request.url.copy_with(scheme=self.base.scheme, host=self.base.host, port=self.base.port)
-        request.headers["Host"] = host
-        return super().handle_request(request)
 
 
 def _token_url(store: StoreHandle) -> str:

@@ -51,6 +51,11 @@ def test_truth_and_params_match_the_api(store: StoreHandle, admin: Admin) -> Non
 
 def test_activity_step_and_second_shop(live_store: StoreHandle) -> None:
     control = httpx.Client(base_url=live_store.base_url, timeout=30)
+    start = control.get("/_devstore/truth").json()
+    control.post("/_devstore/activity/step", json={"action": "order_new_customer", "count": 2})
+    control.post("/_devstore/activity/step", json={"action": "product_create", "count": 2})
+    truth = control.get("/_devstore/truth").json()  # new ids never overwrite generated records
+    assert truth["customers"] == start["customers"] + 2 and truth["products"] == start["products"] + 2
     before = control.get("/_devstore/truth").json()["orders"]["count"]
     done = control.post("/_devstore/activity/step", json={"action": "order", "count": 3}).json()["actions"]
     assert done == ["order"] * 3

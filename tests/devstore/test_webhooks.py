@@ -38,6 +38,7 @@ def test_store_activity_sends_signed_rest_shaped_webhooks(
     order = live_store.services.mutate.create_order(SHOP, new_customer=True)
     live_store.services.mutate.refund(SHOP, order["id"], full=False)
     live_store.services.mutate.cancel(SHOP)
+    product = live_store.services.mutate.create_product(SHOP)
     assert live_store.services.webhooks.wait_idle()
     topics = receiver.topics()
     for topic in (
@@ -47,6 +48,7 @@ def test_store_activity_sends_signed_rest_shaped_webhooks(
         "refunds/create",
         "orders/updated",
         "orders/cancelled",
+        "products/create",
     ):
         assert topic in topics, topics
     for request in receiver.requests:
@@ -62,6 +64,13 @@ def test_store_activity_sends_signed_rest_shaped_webhooks(
     )
     assert created["admin_graphql_api_id"] == f"gid://shopify/Order/{order['id']}"
     assert created["name"] == order["name"] and created["line_items"][0]["price_set"]["shop_money"]["amount"]
+    created_product = next(
+        _verify(live_store, r)
+        for r in receiver.requests
+        if r["headers"]["X-Shopify-Topic"] == "products/create"
+    )
+    assert product is not None and created_product["id"] == product["id"]
+    assert len(created_product["variants"]) == len(product["variants"])
     refund = next(
         _verify(live_store, r)
         for r in receiver.requests

@@ -14,8 +14,9 @@ ACTIONS = (
     ("order_new_customer", 0.15),
     ("refund", 0.12),
     ("cancel", 0.05),
-    ("customer_update", 0.18),
-    ("product_update", 0.05),
+    ("customer_update", 0.17),
+    ("product_update", 0.04),
+    ("product_create", 0.02),
 )
 
 
@@ -62,6 +63,7 @@ class Activity:
             "cancel": lambda: m.cancel(shop),
             "customer_update": lambda: m.update_customer(shop),
             "product_update": lambda: m.update_product(shop),
+            "product_create": lambda: m.create_product(shop),
         }
         if action not in handlers:
             raise ValueError(f"Unknown activity action {action!r}; use one of {sorted(handlers)}.")

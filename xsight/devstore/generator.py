@@ -193,6 +193,8 @@ def generate_shop(storage: Storage, spec: ShopSpec) -> dict[str, Any]:
                 )
             crow.clear()
     summary = {"customers": n_cust, "orders": len(times), "products": len(products), **stats}
+    # ids made outside _Ids: customers 1..n, products 0..n-1, variants product*10 + k
+    ids.counts.update({"Customer": n_cust, "Product": len(products), "ProductVariant": len(products) * 10})
     _save_shop(storage, spec, shop_no, params, summary, ids)
     return summary
 

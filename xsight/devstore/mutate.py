@@ -203,6 +203,26 @@ class Mutator:
         self.svc.webhooks.emit(shop, "products/update", product_payload(p))
         return p
 
+    def create_product(self, shop: str) -> dict[str, Any] | None:
+        """Add a product (a new edition of an existing one); fire products/create."""
+        with self._lock, self.svc.storage.write() as conn:
+            pid = self._random_id(conn, "products", shop, "doc NOT LIKE '%\"isGiftCard\":true%'")
+            base = self._load(conn, "products", shop, pid) if pid else None
+            if base is None:
+                return None
+            new_id = self._ids(conn, shop)
+            stamp = ts(time.time())
+            p = {**base, "id": new_id("Product"), "createdAt": stamp, "updatedAt": stamp}
+            p["title"] = f"{base['title']} Edition {p['id'] % 1000}"
+            p["handle"] = p["title"].lower().replace(" ", "-")
+            p["variants"] = [{**v, "id": new_id("ProductVariant")} for v in base["variants"]]
+            conn.execute(
+                "INSERT INTO products (id, shop, created_at, updated_at, doc) VALUES (?,?,?,?,?)",
+                (p["id"], shop, stamp, stamp, json.dumps(p)),
+            )
+        self.svc.webhooks.emit(shop, "products/create", product_payload(p))
+        return p
+
     def delete(self, shop: str, kind: str, oid: int) -> bool:
         """Delete an order, customer or product; fire {kind}s/delete."""
         table = {"order": "orders", "customer": "customers", "product": "products"}[kind]

@@ -37,10 +37,12 @@ def create_store_app(config: StoreConfig | None = None, shops: list[ShopSpec] | 
 
     @app.teardown_appcontext
     def release_connection(_exc: BaseException | None) -> None:
+        """Close the request thread's SQLite connection."""
         storage.release()  # one thread per request: do not leak a connection per request
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
+        """Answer HTTP errors with JSON like the Admin API does."""
         response = jsonify(errors=exc.description or exc.name)
         response.status_code = exc.code or 500
         return response

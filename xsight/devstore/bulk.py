@@ -206,6 +206,7 @@ class _JsonlWriter:
         self.objects += 1
 
     def root(self, node: dict[str, Any], field: FieldNode, ftype: GraphQLObjectType) -> None:
+        """Write one root object, its children, and deferred children that are now due."""
         self.roots += 1
         ready = [line for due, line in self.deferred if due <= self.roots]
         self.deferred = [(due, line) for due, line in self.deferred if due > self.roots]
@@ -236,6 +237,7 @@ class _JsonlWriter:
             self._emit(child, child_field, child_type, node.get("id"), top=False)
 
     def close(self) -> None:
+        """Write the remaining deferred lines and close the file."""
         for _, line in self.deferred:
             self._write(line)
         self.deferred = []

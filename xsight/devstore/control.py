@@ -28,6 +28,7 @@ def loopback_only(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        """Run the view for loopback callers only."""
         if request.remote_addr not in LOOPBACK:
             abort(403)
         return view(*args, **kwargs)

@@ -42,9 +42,11 @@ class _Plain(Visitor):
         self.plain = True
 
     def enter_directive(self, *_: Any) -> None:
+        """Mark the document as needing graphql-core."""
         self.plain = False
 
     def enter_fragment_spread(self, *_: Any) -> None:
+        """Mark the document as needing graphql-core."""
         self.plain = False
 
 

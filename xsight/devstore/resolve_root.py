@@ -58,6 +58,7 @@ def bulk_obj(ctx: Ctx, num: int) -> dict[str, Any] | None:
 
 def _table(table: str, fields: tuple[str, ...]) -> Any:
     def resolve(_root: Any, info: Any, **args: Any) -> dict[str, Any]:
+        """Resolve a root connection (or the current bulk batch)."""
         ctx = info.context
         args.pop("savedSearchId", None)
         wrap = (
@@ -156,6 +157,7 @@ register(
 
 def _tags(add: bool) -> Any:
     def resolve(_root: Any, info: Any, id: str, tags: list[str]) -> dict[str, Any]:
+        """Add or remove tags on a customer."""
         ctx: Ctx = info.context
         node = load_node(ctx, id)
         if node is None or node["__typename"] != "Customer":

@@ -100,6 +100,7 @@ class SupportedFieldsRule(ValidationRule):
     """Reject fields the devstore cannot resolve, naming them, instead of inventing data."""
 
     def enter_field(self, node: FieldNode, *_args: Any) -> None:
+        """Report a field the store has no resolver for."""
         parent = self.context.get_parent_type()
         if parent is None or self.context.get_field_def() is None:
             return

@@ -30,7 +30,8 @@ NOTES = (
     "40-order pages with up to 5 line items; the Resolver row runs 250-order pages with all line items "
     "in-process (graphql-core, no HTTP, no cost check). HTTP rows refill the rate-limit bucket between "
     "pages, so they measure the store, not the throttle. Bulk JSONL streams 250-order batches with constant "
-    "memory. Generator memory grows with customers (about 1 KB each), not with orders."
+    "memory. Generator memory grows with customers (an email and tags each) and by 12 bytes per order "
+    "(purchase times), never with order documents."
 )
 START, END = "<!-- devstore-bench:start -->", "<!-- devstore-bench:end -->"
 FLAT_250 = """query($after: String) { orders(first: 250, after: $after) { pageInfo { hasNextPage endCursor }

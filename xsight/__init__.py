@@ -45,9 +45,8 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = db_setup.engine_options(settings.database_uri)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(project_root() / "migrations"))
-    socketio.init_app(
-        app, message_queue=settings.REDIS_URL or None, async_mode="threading", cors_allowed_origins=[]
-    )
+    socketio.init_app(app, message_queue=settings.REDIS_URL or None, async_mode="threading",
+                      cors_allowed_origins=[])
     if settings.XSIGHT_ENV == "test":
         huey.immediate = True
     register_error_handlers(app)

@@ -17,14 +17,8 @@ class XSightError(Exception):
     code = "internal_error"
     retriable = False
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str | None = None,
-        status: int | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
@@ -103,7 +97,8 @@ class ServiceUnavailable(XSightError):
     retriable = True
 
 
-def error_response(code: str, message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+def error_response(code: str, message: str, status: int,
+                   headers: dict[str, str] | None = None) -> Response:
     """Build the one JSON error shape: {"error": code, "message": text}."""
     from flask import jsonify
 
@@ -137,6 +132,5 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:
         app.logger.exception("unhandled error", exc_info=exc)
-        return error_response(
-            "internal_error", "Something went wrong on our side; the error has been logged.", 500
-        )
+        return error_response("internal_error", "Something went wrong on our side; "
+                              "the error has been logged.", 500)

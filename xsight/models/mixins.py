@@ -26,4 +26,5 @@ class ShopifyObjectMixin(TenantMixin):
     shopify_gid: Mapped[str] = mapped_column(String(120), nullable=False)
     # When Shopify last changed the object: webhooks older than this are ignored.
     shopify_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+    synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow,
+                                                nullable=False)

@@ -31,7 +31,8 @@ class Order(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined]
     # The customer's gid is kept even before the customer row exists, so orders
     # and customers can arrive in any order and still be linked.
     customer_gid: Mapped[str | None] = mapped_column(String(120))
-    customer_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("customers.id", ondelete="SET NULL"))
+    customer_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("customers.id", ondelete="SET NULL"))
     email: Mapped[str | None] = mapped_column(String(320))
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     shopify_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -64,7 +65,8 @@ class OrderLineItem(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined]
         Index("ix_order_line_items_shop_product", "shop_id", "product_gid"),
     )
 
-    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False)
+    order_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False)
     product_gid: Mapped[str | None] = mapped_column(String(120))
     variant_gid: Mapped[str | None] = mapped_column(String(120))
     title: Mapped[str] = mapped_column(String(255), default="", nullable=False)
@@ -87,7 +89,8 @@ class Refund(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined]
         Index("ix_refunds_shop_processed", "shop_id", "processed_at"),
     )
 
-    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False)
+    order_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     shopify_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(Text)
@@ -109,8 +112,7 @@ class RefundLineItem(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined
     )
 
     refund_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("refunds.id", ondelete="CASCADE"), nullable=False
-    )
+        BigId, ForeignKey("refunds.id", ondelete="CASCADE"), nullable=False)
     line_item_gid: Mapped[str | None] = mapped_column(String(120))
     quantity: Mapped[int] = mapped_column(Integer, nullable=False)
     subtotal: Mapped[Decimal] = mapped_column(Money, default=ZERO, nullable=False)

@@ -42,8 +42,7 @@ class ProductVariant(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined
     )
 
     product_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("products.id", ondelete="CASCADE"), nullable=False
-    )
+        BigId, ForeignKey("products.id", ondelete="CASCADE"), nullable=False)
     title: Mapped[str | None] = mapped_column(String(255))
     sku: Mapped[str | None] = mapped_column(String(255))
     price: Mapped[Decimal | None] = mapped_column(Money)

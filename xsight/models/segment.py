@@ -28,7 +28,8 @@ class Segment(TenantMixin, db.Model):  # type: ignore[name-defined]
     count_history: Mapped[list[Any]] = mapped_column(JsonType, default=list, nullable=False)
     refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow,
+                                                 nullable=False)
 
 
 class SegmentMembership(TenantMixin, db.Model):  # type: ignore[name-defined]
@@ -41,10 +42,8 @@ class SegmentMembership(TenantMixin, db.Model):  # type: ignore[name-defined]
     )
 
     segment_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("segments.id", ondelete="CASCADE"), nullable=False
-    )
+        BigId, ForeignKey("segments.id", ondelete="CASCADE"), nullable=False)
     customer_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("customers.id", ondelete="CASCADE"), nullable=False
-    )
+        BigId, ForeignKey("customers.id", ondelete="CASCADE"), nullable=False)
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -82,7 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI."""
     args = build_parser().parse_args(argv)
     if args.command == "generate":
-        summary = generate_shop(Storage(args.db), _spec(args))
+        try:
+            summary = generate_shop(Storage(args.db), _spec(args))
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         print(json.dumps({"shop": args.shop, "db": args.db, **summary}))
         return 0
     faults = Faults()
@@ -105,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     from .server import QuietHandler
 
     server = make_server(args.host, args.port, app, threaded=True, request_handler=QuietHandler)
+    config.base_url = f"http://{args.host}:{server.server_port}"  # --port 0 picks a free port
     print(
         json.dumps(
             {"listening": config.base_url, "shops": app.extensions["devstore"].storage.shop_domains()}

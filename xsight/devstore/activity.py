@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 from typing import Any
 
+log = logging.getLogger(__name__)
 # action -> weight; new orders dominate like in a real shop
 ACTIONS = (
     ("order", 0.45),
     ("order_new_customer", 0.15),
     ("refund", 0.12),
     ("cancel", 0.05),
-    ("customer_update", 0.18),
-    ("product_update", 0.05),
+    ("customer_update", 0.17),
+    ("product_update", 0.04),
+    ("product_create", 0.02),
 )
 
 
@@ -60,6 +63,7 @@ class Activity:
             "cancel": lambda: m.cancel(shop),
             "customer_update": lambda: m.update_customer(shop),
             "product_update": lambda: m.update_product(shop),
+            "product_create": lambda: m.create_product(shop),
         }
         if action not in handlers:
             raise ValueError(f"Unknown activity action {action!r}; use one of {sorted(handlers)}.")
@@ -70,4 +74,7 @@ class Activity:
     def _run(self) -> None:
         while not self._stop.wait(1.0 / max(self.rate, 1e-3)):
             for shop in self.svc.storage.shop_domains():
-                self.step(shop)
+                try:
+                    self.step(shop)
+                except Exception:  # one failed action must not stop the store's activity
+                    log.exception("devstore activity step failed for %s", shop)

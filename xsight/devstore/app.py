@@ -19,7 +19,8 @@ def create_store_app(config: StoreConfig | None = None, shops: list[ShopSpec] | 
     """Create the store app; generate the given shops first if they are not in the database yet."""
     config = config or StoreConfig()
     if not config.db_path:
-        config.db_path = str(Path(tempfile.mkdtemp(prefix="xsight-devstore-")) / "store.sqlite")
+        config.temp_dir = tempfile.mkdtemp(prefix="xsight-devstore-")
+        config.db_path = str(Path(config.temp_dir) / "store.sqlite")
     storage = Storage(config.db_path)
     for spec in shops or []:
         if storage.shop_row(spec.domain) is None:
@@ -34,8 +35,14 @@ def create_store_app(config: StoreConfig | None = None, shops: list[ShopSpec] | 
     app.register_blueprint(oauth.bp)
     app.register_blueprint(control.bp)
 
+    @app.teardown_appcontext
+    def release_connection(_exc: BaseException | None) -> None:
+        """Close the request thread's SQLite connection."""
+        storage.release()  # one thread per request: do not leak a connection per request
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
+        """Answer HTTP errors with JSON like the Admin API does."""
         response = jsonify(errors=exc.description or exc.name)
         response.status_code = exc.code or 500
         return response

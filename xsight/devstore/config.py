@@ -9,7 +9,7 @@ from typing import Any
 from .generator import DEFAULT_SHOP
 
 DEFAULT_API_KEY = "xsight-devstore-api-key"
-DEFAULT_API_SECRET = "xsight-devstore-api-secret"  # noqa: S105  (local simulator only)
+DEFAULT_API_SECRET = "shpss_devstore0123456789abcdef01234567"  # noqa: S105  (local simulator only)
 DEFAULT_SCOPES = "read_customers,write_customers,read_orders,read_all_orders,read_products"
 ACCESS_TOKEN_TTL_S = 3600
 REFRESH_TOKEN_TTL_S = 90 * 86_400  # Shopify: 7776000
@@ -73,5 +73,6 @@ class StoreConfig:
     webhook_timeout_s: float = 5.0
     webhook_queue: int = 10_000
     bulk_dir: str = ""
+    temp_dir: str = ""  # set when the store made its own temp directory; removed on stop
     faults: Faults = field(default_factory=Faults)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, jsonify, request, send_file
 from .generator import ShopSpec, generate_shop
 from .graphql_api import services
 from .oauth import mint_id_token
-from .payloads import shop_payload
+from .payloads_catalog import shop_payload
 from .values import cents_str
 
 bp = Blueprint("devstore_control", __name__, url_prefix="/_devstore")
@@ -28,6 +28,7 @@ def loopback_only(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        """Run the view for loopback callers only."""
         if request.remote_addr not in LOOPBACK:
             abort(403)
         return view(*args, **kwargs)
@@ -192,6 +193,17 @@ def compliance() -> Any:
         if topic == "customers/data_request":
             payload["data_request"] = {"id": int(time.time())}
     return jsonify(webhook_id=svc.webhooks.emit(shop, topic, payload))
+
+
+@bp.post("/delete")
+@loopback_only
+def delete() -> Any:
+    """Delete an order, customer or product by numeric id and send its */delete webhook."""
+    svc, shop, body = services(), _shop(), request.get_json(silent=True) or {}
+    kind = body.get("kind")
+    if kind not in ("order", "customer", "product"):
+        return jsonify(error="invalid_kind", message="kind must be order, customer or product"), 400
+    return jsonify(deleted=svc.mutate.delete(shop, kind, int(body.get("id", 0))))
 
 
 @bp.post("/throttle/reset")

@@ -133,9 +133,7 @@ def generate_shop(storage: Storage, spec: ShopSpec) -> dict[str, Any]:
     drop = rng_pop.beta(params.a, params.b, size=n_cust)
     nu = rng_pop.gamma(params.q, 1.0 / params.gamma, size=n_cust)
     countries = [pick_country(rng_pop) for _ in range(n_cust)]
-    customers = [
-        _customer_doc(i, make_id(shop_no, "Customer", i + 1), countries[i], rng_pop) for i in range(n_cust)
-    ]
+    emails, tags = _write_customers(storage, spec.domain, shop_no, countries, join, rng_pop)
     times, owner = array("d"), array("l")
     for i in range(n_cust):
         ts_i = purchase_times(params, float(join[i]), end, rng_pop, float(lam[i]), float(drop[i]))
@@ -153,7 +151,7 @@ def generate_shop(storage: Storage, spec: ShopSpec) -> dict[str, Any]:
         doc = _build_order(
             number=number,
             when=when,
-            customer=customers[c],
+            customer={"id": make_id(shop_no, "Customer", c + 1), "email": emails[c], "country": countries[c]},
             spend=spend,
             products=products,
             rng=rng_orders,
@@ -173,28 +171,80 @@ def generate_shop(storage: Storage, spec: ShopSpec) -> dict[str, Any]:
             batch.clear()
     with storage.write() as conn:
         conn.executemany(ORDER_SQL, batch)
-    rng_cust = np.random.default_rng([spec.seed, 3])
-    crow: list[tuple[Any, ...]] = []
-    for i, cdoc in enumerate(customers):
-        created = float(join[i]) - float(rng_cust.uniform(60, 3600))
-        cdoc.update(
-            createdAt=ts(created),
-            updatedAt=ts(float(last_upd[i])),
-            amountSpent=int(spent[i]),
-            numberOfOrders=int(count[i]),
-        )
-        if count[i] >= 5:
-            cdoc["tags"] = sorted({*cdoc["tags"], "vip"})
-        crow.append(customer_row(spec.domain, cdoc))
-        if len(crow) >= BATCH or i == n_cust - 1:
-            with storage.write() as conn:
-                conn.executemany(
-                    "INSERT INTO customers (id, shop, created_at, updated_at, doc) VALUES (?,?,?,?,?)", crow
-                )
-            crow.clear()
+    _finish_customers(
+        storage, shop_no, join, last_upd, spent, count, tags, np.random.default_rng([spec.seed, 3])
+    )
     summary = {"customers": n_cust, "orders": len(times), "products": len(products), **stats}
+    # ids made outside _Ids: customers 1..n, products 0..n-1, variants product*10 + k
+    ids.counts.update({"Customer": n_cust, "Product": len(products), "ProductVariant": len(products) * 10})
     _save_shop(storage, spec, shop_no, params, summary, ids)
     return summary
+
+
+CUSTOMER_SQL = "INSERT INTO customers (id, shop, created_at, updated_at, doc) VALUES (?,?,?,?,?)"
+FINISH_SQL = (
+    "UPDATE customers SET created_at=?, updated_at=?, doc=json_set(doc, '$.createdAt', ?, '$.updatedAt', ?, "
+    "'$.amountSpent', ?, '$.numberOfOrders', ?, '$.tags', json(?)) WHERE id=?"
+)
+
+
+def _write_customers(
+    storage: Storage,
+    shop: str,
+    shop_no: int,
+    countries: list[str],
+    join: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Write customer rows in batches; keep only their emails and tags (not the documents)."""
+    emails: list[str] = []
+    tags: list[tuple[str, ...]] = []
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    rows: list[tuple[Any, ...]] = []
+    for i, country in enumerate(countries):
+        doc = _customer_doc(i, make_id(shop_no, "Customer", i + 1), country, rng)
+        doc["createdAt"] = doc["updatedAt"] = ts(float(join[i]))
+        emails.append(doc["email"])
+        tags.append(shared.setdefault(tuple(doc["tags"]), tuple(doc["tags"])))
+        rows.append(customer_row(shop, doc))
+        if len(rows) >= BATCH or i == len(countries) - 1:
+            with storage.write() as conn:
+                conn.executemany(CUSTOMER_SQL, rows)
+            rows.clear()
+    return emails, tags
+
+
+def _finish_customers(
+    storage: Storage,
+    shop_no: int,
+    join: np.ndarray,
+    last_upd: np.ndarray,
+    spent: np.ndarray,
+    count: np.ndarray,
+    tags: list[tuple[str, ...]],
+    rng: np.random.Generator,
+) -> None:
+    """Set each customer's created/updated times, amountSpent, numberOfOrders and the vip tag."""
+    rows: list[tuple[Any, ...]] = []
+    for i in range(len(tags)):
+        created, updated = ts(float(join[i]) - float(rng.uniform(60, 3600))), ts(float(last_upd[i]))
+        final = sorted({*tags[i], "vip"}) if count[i] >= 5 else list(tags[i])
+        rows.append(
+            (
+                created,
+                updated,
+                created,
+                updated,
+                int(spent[i]),
+                int(count[i]),
+                json.dumps(final),
+                make_id(shop_no, "Customer", i + 1),
+            )
+        )
+        if len(rows) >= BATCH or i == len(tags) - 1:
+            with storage.write() as conn:
+                conn.executemany(FINISH_SQL, rows)
+            rows.clear()
 
 
 def _epoch(stamp: str) -> float:

@@ -15,7 +15,8 @@ import numpy as np
 from .catalog import pick_country
 from .generator import _customer_doc, customer_row, order_row
 from .orders import build_order, cancel_order, net_spent, refund_order
-from .payloads import customer_payload, order_payload, product_payload, refund_payload
+from .payloads import order_payload, refund_payload
+from .payloads_catalog import customer_payload, product_payload
 from .values import make_id, ts
 
 
@@ -200,6 +201,26 @@ class Mutator:
                 "UPDATE products SET updated_at=?, doc=? WHERE id=?", (p["updatedAt"], json.dumps(p), pid)
             )
         self.svc.webhooks.emit(shop, "products/update", product_payload(p))
+        return p
+
+    def create_product(self, shop: str) -> dict[str, Any] | None:
+        """Add a product (a new edition of an existing one); fire products/create."""
+        with self._lock, self.svc.storage.write() as conn:
+            pid = self._random_id(conn, "products", shop, "doc NOT LIKE '%\"isGiftCard\":true%'")
+            base = self._load(conn, "products", shop, pid) if pid else None
+            if base is None:
+                return None
+            new_id = self._ids(conn, shop)
+            stamp = ts(time.time())
+            p = {**base, "id": new_id("Product"), "createdAt": stamp, "updatedAt": stamp}
+            p["title"] = f"{base['title']} Edition {p['id'] % 1000}"
+            p["handle"] = p["title"].lower().replace(" ", "-")
+            p["variants"] = [{**v, "id": new_id("ProductVariant")} for v in base["variants"]]
+            conn.execute(
+                "INSERT INTO products (id, shop, created_at, updated_at, doc) VALUES (?,?,?,?,?)",
+                (p["id"], shop, stamp, stamp, json.dumps(p)),
+            )
+        self.svc.webhooks.emit(shop, "products/create", product_payload(p))
         return p
 
     def delete(self, shop: str, kind: str, oid: int) -> bool:

@@ -149,6 +149,7 @@ def paginate_table(
     search_fields: Sequence[str],
     wrap: Callable[[Any], Any],
     extra: tuple[str, list[Any]] | None = None,
+    doc_col: str = "doc",
 ) -> dict[str, Any]:
     """Page through a table of the shop with keyset cursors on (sort column, id)."""
     size, backwards = page_size(args)
@@ -170,13 +171,17 @@ def paginate_table(
         if args.get(key):
             cid, cval = decode_cursor(args[key])
             op = ">" if forward != desc else "<"
-            where.append(f"({col}, id) {op} (?, ?)")
-            params.extend([cval, cid])
+            if col == "id":  # a plain range lets SQLite walk the (shop, id) index
+                where.append(f"id {op} ?")
+                params.append(cid)
+            else:
+                where.append(f"({col}, id) {op} (?, ?)")
+                params.extend([cval, cid])
     scan_desc = desc != backwards
     order = "DESC" if scan_desc else "ASC"
     # table and col come from fixed whitelists, values are bound
     cond = " AND ".join(where)
-    sql = f"SELECT id, {col}, doc FROM {table} WHERE {cond} ORDER BY {col} {order}, id {order} LIMIT ?"  # noqa: S608
+    sql = f"SELECT id, {col}, {doc_col} FROM {table} WHERE {cond} ORDER BY {col} {order}, id {order} LIMIT ?"  # noqa: S608
     rows = storage.query(sql, [*params, size + 1])
     more = len(rows) > size
     rows = rows[:size]
@@ -190,6 +195,8 @@ def paginate_table(
         if args.get("after") and rows:
             op = "<" if not desc else ">"
             bcond = " AND ".join(base_where)
-            check = f"SELECT 1 FROM {table} WHERE {bcond} AND ({col}, id) {op} (?, ?) LIMIT 1"  # noqa: S608
-            has_prev = bool(storage.query(check, [*base_params, rows[0][1], rows[0][0]]))
+            key, kparams = ("id", [rows[0][0]]) if col == "id" else (f"({col}, id)", [rows[0][1], rows[0][0]])
+            placeholder = "?" if col == "id" else "(?, ?)"
+            check = f"SELECT 1 FROM {table} WHERE {bcond} AND {key} {op} {placeholder} LIMIT 1"  # noqa: S608
+            has_prev = bool(storage.query(check, [*base_params, *kparams]))
     return connection([wrap(r) for r in rows], cursors, has_next, has_prev)

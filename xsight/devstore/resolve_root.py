@@ -7,7 +7,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from .pagination import paginate_table
+from .pagination import connection, encode_cursor, paginate_table
 from .registry import Ctx, register, tag
 from .resolve_catalog import order_obj
 from .values import api_ts, gid, parse_gid
@@ -58,6 +58,7 @@ def bulk_obj(ctx: Ctx, num: int) -> dict[str, Any] | None:
 
 def _table(table: str, fields: tuple[str, ...]) -> Any:
     def resolve(_root: Any, info: Any, **args: Any) -> dict[str, Any]:
+        """Resolve a root connection (or the current bulk batch)."""
         ctx = info.context
         args.pop("savedSearchId", None)
         wrap = (
@@ -65,6 +66,11 @@ def _table(table: str, fields: tuple[str, ...]) -> Any:
             if table == "orders"
             else (lambda r: tag(json.loads(r[2]), "Customer" if table == "customers" else "Product"))
         )
+        if ctx.bulk_rows is not None and info.path.prev is None:  # bulk run: the batch being written
+            rows = ctx.bulk_rows
+            return connection(
+                [wrap(r) for r in rows], [encode_cursor(r[0], r[0]) for r in rows], False, False
+            )
         return paginate_table(ctx.storage, table, ctx.shop, args, fields, wrap)
 
     return resolve
@@ -88,8 +94,8 @@ def _bulk_ops(_root: Any, info: Any, **args: Any) -> dict[str, Any]:
             )
         if "status" in terms:
             extra = ("status = ?", [terms["status"].strip("'\"").upper()])
-    conn = paginate_table(ctx.storage, "bulk_ops", ctx.shop, args, (), lambda r: bulk_obj(ctx, r[0]), extra)
-    return conn
+    wrap = lambda r: bulk_obj(ctx, r[0])  # noqa: E731
+    return paginate_table(ctx.storage, "bulk_ops", ctx.shop, args, (), wrap, extra, doc_col="status")
 
 
 register(
@@ -151,6 +157,7 @@ register(
 
 def _tags(add: bool) -> Any:
     def resolve(_root: Any, info: Any, id: str, tags: list[str]) -> dict[str, Any]:
+        """Add or remove tags on a customer."""
         ctx: Ctx = info.context
         node = load_node(ctx, id)
         if node is None or node["__typename"] != "Customer":

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from graphql import (
-    ASTValidationRule,
     DocumentNode,
     ExecutionResult,
     GraphQLError,
@@ -19,7 +18,6 @@ from graphql import (
     build_client_schema,
     execute,
     parse,
-    specified_rules,
     validate,
 )
 from graphql.language import FieldNode
@@ -37,23 +35,19 @@ DEFAULT_SCHEMA = (
 )
 FALLBACK_SCHEMA = Path("/work/shared/shopify/schema/admin_2026-04.introspection.json.gz")
 DOC_CACHE_SIZE = 512
-# graphql-core rule -> the extensions.code Shopify (graphql-ruby) reports for it
-RULE_CODES = {
-    "FieldsOnCorrectTypeRule": "undefinedField",
-    "KnownArgumentNamesRule": "argumentNotAccepted",
-    "ProvidedRequiredArgumentsRule": "missingRequiredArguments",
-    "KnownTypeNamesRule": "undefinedType",
-    "NoUnusedVariablesRule": "variableNotUsed",
-    "NoUndefinedVariablesRule": "variableNotDefined",
-    "ScalarLeafsRule": "selectionMismatch",
-    "ValuesOfCorrectTypeRule": "argumentLiteralsIncompatible",
-    "VariablesInAllowedPositionRule": "variableMismatch",
-    "OverlappingFieldsCanBeMergedRule": "fieldConflict",
-    "KnownDirectivesRule": "undefinedDirective",
-    "UniqueArgumentNamesRule": "argumentNotUnique",
-    "KnownFragmentNamesRule": "undefinedFragment",
-    "NoUnusedFragmentsRule": "useAndDefineFragment",
-}
+# graphql-core message prefix -> the extensions.code Shopify (graphql-ruby) reports for it
+MESSAGE_CODES = (
+    ("Cannot query field", "undefinedField"),
+    ("Unknown argument", "argumentNotAccepted"),
+    ("Unknown type", "undefinedType"),
+    ("Unknown directive", "undefinedDirective"),
+    ("Unknown fragment", "undefinedFragment"),
+    ("Fragment '", "useAndDefineFragment"),
+    ("Variable '$", "variableMismatch"),
+    ("Expected value of type", "argumentLiteralsIncompatible"),
+    ("Field '", "missingRequiredArguments"),
+    ("There can be only one", "argumentNotUnique"),
+)
 
 
 def schema_path() -> Path:
@@ -81,23 +75,32 @@ def admin_schema() -> GraphQLSchema:
     return schema
 
 
-def _tagged(rule: type[ASTValidationRule], code: str) -> type[ASTValidationRule]:
-    class Tagged(rule):  # type: ignore[valid-type, misc]
-        def report_error(self, error: GraphQLError) -> None:
-            error.extensions = {**(error.extensions or {}), "code": code}
-            if code == "undefinedField" and error.message.startswith("Cannot query field "):
-                parts = error.message.split("'")
-                error.message = f"Field '{parts[1]}' doesn't exist on type '{parts[3]}'"
-            super().report_error(error)
+def _code(message: str) -> str:
+    """Return Shopify's extensions.code for a graphql-core validation message."""
+    if " is never used" in message:
+        return "variableNotUsed" if message.startswith("Variable") else "useAndDefineFragment"
+    if " is not defined" in message and message.startswith("Variable"):
+        return "variableNotDefined"
+    if "selection of subfields" in message or "must not have a selection" in message:
+        return "selectionMismatch"
+    if "conflict" in message:
+        return "fieldConflict"
+    return next((code for prefix, code in MESSAGE_CODES if message.startswith(prefix)), "validationError")
 
-    Tagged.__name__ = rule.__name__
-    return Tagged
+
+def _shopify_message(message: str) -> str:
+    """Reword the most common error the way Shopify words it."""
+    if message.startswith("Cannot query field "):
+        parts = message.split("'")
+        return f"Field '{parts[1]}' doesn't exist on type '{parts[3]}'"
+    return message
 
 
 class SupportedFieldsRule(ValidationRule):
     """Reject fields the devstore cannot resolve, naming them, instead of inventing data."""
 
     def enter_field(self, node: FieldNode, *_args: Any) -> None:
+        """Report a field the store has no resolver for."""
         parent = self.context.get_parent_type()
         if parent is None or self.context.get_field_def() is None:
             return
@@ -116,9 +119,6 @@ class SupportedFieldsRule(ValidationRule):
             )
 
 
-RULES = [_tagged(r, RULE_CODES.get(r.__name__, "validationError")) for r in specified_rules]
-
-
 @functools.lru_cache(maxsize=DOC_CACHE_SIZE)
 def prepare(query: str) -> tuple[DocumentNode | None, tuple[dict[str, Any], ...]]:
     """Parse and validate a document; return it or the errors in Shopify's shape."""
@@ -126,9 +126,12 @@ def prepare(query: str) -> tuple[DocumentNode | None, tuple[dict[str, Any], ...]
         doc = parse(query)
     except GraphQLError as exc:
         return None, (shape_error(exc, "syntaxError"),)
-    errors = validate(admin_schema(), doc, RULES)
-    if not errors:
-        errors = validate(admin_schema(), doc, [SupportedFieldsRule])
+    errors = validate(admin_schema(), doc)
+    if errors:
+        return None, tuple(
+            shape_error(GraphQLError(_shopify_message(e.message), e.nodes), _code(e.message)) for e in errors
+        )
+    errors = validate(admin_schema(), doc, [SupportedFieldsRule])
     return (None, tuple(shape_error(e) for e in errors)) if errors else (doc, ())
 
 

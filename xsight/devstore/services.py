@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 import threading
 from collections.abc import Sequence
 from typing import Any, TypeVar
@@ -78,6 +79,8 @@ class StoreServices:
         self.bulk.stop()
         self.webhooks.stop()
         self.storage.close()
+        if self.config.temp_dir:
+            shutil.rmtree(self.config.temp_dir, ignore_errors=True)
 
     def describe(self) -> dict[str, Any]:
         """Return the settings a test or the demo needs (no secrets beyond the local dev ones)."""

@@ -35,6 +35,9 @@ CREATE INDEX IF NOT EXISTS orders_upd ON orders (shop, updated_at, id);
 CREATE INDEX IF NOT EXISTS orders_crt ON orders (shop, created_at, id);
 CREATE INDEX IF NOT EXISTS orders_prc ON orders (shop, processed_at, id);
 CREATE INDEX IF NOT EXISTS orders_cust ON orders (customer_id);
+CREATE INDEX IF NOT EXISTS products_id ON products (shop, id);
+CREATE INDEX IF NOT EXISTS customers_id ON customers (shop, id);
+CREATE INDEX IF NOT EXISTS orders_id ON orders (shop, id);
 CREATE TABLE IF NOT EXISTS sequences (shop TEXT NOT NULL, kind TEXT NOT NULL, value INTEGER NOT NULL,
     PRIMARY KEY (shop, kind));
 CREATE TABLE IF NOT EXISTS tokens (
@@ -111,6 +114,17 @@ class Storage:
     def shop_domains(self) -> list[str]:
         """Return every shop domain held in this store."""
         return [r[0] for r in self.query("SELECT domain FROM shops ORDER BY shop_no")]
+
+    def release(self) -> None:
+        """Close this thread's connection (request threads are short-lived)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        self._local.conn = None
+        with self._lock:
+            if conn in self._all:
+                self._all.remove(conn)
+        conn.close()
 
     def close(self) -> None:
         """Close every connection opened by any thread."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -62,7 +63,14 @@ def parse_cents(amount: str) -> int:
 
 def convert_cents(cents: int, rate: str) -> int:
     """Convert shop-currency cents to presentment cents at an exact decimal rate."""
-    return int((Decimal(cents) * Decimal(rate)).to_integral_value(ROUND_HALF_EVEN))
+    if rate == "1":
+        return cents
+    return int((Decimal(cents) * _decimal(rate)).to_integral_value(ROUND_HALF_EVEN))
+
+
+@functools.lru_cache(maxsize=64)
+def _decimal(text: str) -> Decimal:
+    return Decimal(text)
 
 
 def money_bag(cents: int, currency: str, p_currency: str, rate: str) -> dict[str, Any]:

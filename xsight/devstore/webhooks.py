@@ -8,6 +8,7 @@ import heapq
 import hmac
 import itertools
 import json
+import logging
 import queue
 import threading
 import time
@@ -19,10 +20,12 @@ from typing import Any
 
 import httpx
 
+log = logging.getLogger(__name__)
 COMPLIANCE_TOPICS = frozenset({"customers/data_request", "customers/redact", "shop/redact"})
 CONNECT_TIMEOUT_S = 1.0  # Shopify: 1 s to connect, 5 s for the whole request
 LOG_SIZE = 5_000
 POLL_S = 0.02
+REORDER_HOLD_S = 0.3  # a held (reordered) delivery waits for a later one at most this long
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -52,10 +55,10 @@ class WebhookSender:
         self.queue: queue.Queue[Delivery] = queue.Queue(maxsize=self.config.webhook_queue)
         self.log: deque[dict[str, Any]] = deque(maxlen=LOG_SIZE)
         self._retries: list[tuple[float, int, Delivery]] = []
-        self._held: list[Delivery] = []
+        self._held: list[tuple[float, Delivery]] = []
         self._seq = itertools.count()
         self._stop = threading.Event()
-        self._busy = threading.Event()
+        self._pending = 0  # deliveries queued, held, retrying or in flight
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -98,20 +101,27 @@ class WebhookSender:
         if self.svc.chance(faults.webhook_duplicate):
             copies.append(Delivery(topic, shop, delivery.url, body, dict(headers)))
         for copy in copies:
+            with self._lock:
+                self._pending += 1
             if self.svc.chance(faults.webhook_reorder):
                 with self._lock:
-                    self._held.append(copy)
+                    self._held.append((time.monotonic(), copy))
                 continue
             try:
                 self.queue.put_nowait(copy)
             except queue.Full:
                 self._record(copy, "overflow")
+                self._done()
         return webhook_id
 
     def idle(self) -> bool:
         """Say whether nothing is queued, held, retrying or in flight."""
         with self._lock:
-            return self.queue.empty() and not self._retries and not self._held and not self._busy.is_set()
+            return self._pending == 0
+
+    def _done(self) -> None:
+        with self._lock:
+            self._pending -= 1
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait until every delivery has finished (or given up); return False on timeout."""
@@ -142,27 +152,31 @@ class WebhookSender:
         try:
             return self.queue.get(timeout=POLL_S)
         except queue.Empty:
-            with self._lock:  # nothing newer arrived: release held (reordered) deliveries
-                held, self._held = self._held, []
-            for d in held:
-                self.queue.put(d)
+            self._release(time.monotonic() - REORDER_HOLD_S)  # nothing newer came: release old holds
             return None
+
+    def _release(self, held_before: float) -> None:
+        with self._lock:
+            ready = [d for t, d in self._held if t <= held_before]
+            self._held = [(t, d) for t, d in self._held if t > held_before]
+        for d in ready:
+            self.queue.put(d)
 
     def _run(self) -> None:
         timeout = httpx.Timeout(self.config.webhook_timeout_s, connect=CONNECT_TIMEOUT_S)
         with httpx.Client(timeout=timeout) as client:
             while not self._stop.is_set():
-                self._busy.set()
                 delivery = self._next()
-                if delivery is not None:
-                    self._send(client, delivery)
-                    with self._lock:
-                        held, self._held = self._held, []
-                    for d in held:  # held deliveries go out after a later one
-                        self.queue.put(d)
-                self._busy.clear()
                 if delivery is None:
                     time.sleep(POLL_S)
+                    continue
+                try:
+                    self._send(client, delivery)
+                except Exception:  # never let one delivery kill the sender thread
+                    log.exception("devstore webhook delivery crashed (%s)", delivery.topic)
+                    self._record(delivery, "failed")
+                    self._done()
+                self._release(time.monotonic())  # held deliveries go out after a later one
 
     def _send(self, client: httpx.Client, d: Delivery) -> None:
         d.attempts += 1
@@ -175,8 +189,10 @@ class WebhookSender:
         d.statuses.append(status)
         if ok:
             self._record(d, "delivered")
+            self._done()
         elif d.attempts >= self.config.webhook_tries:
             self._record(d, "failed")
+            self._done()
         else:
             due = time.monotonic() + self.config.webhook_backoff_s * 2 ** (d.attempts - 1)
             with self._lock:

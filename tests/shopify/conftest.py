@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import gzip
 import json
-from pathlib import Path
 
 import pytest
 from graphql import GraphQLSchema, build_client_schema
 
 from tests.shopify.fakes import FakeClock
-
-SCHEMA_DIR = Path(__file__).resolve().parents[3] / "shared" / "shopify" / "schema"
-INTROSPECTION = SCHEMA_DIR / "admin_2026-04.introspection.json.gz"
+from xsight.devstore.schema import DEFAULT_SCHEMA as INTROSPECTION
 
 
 @pytest.fixture(scope="session")
 def admin_schema() -> GraphQLSchema:
-    """Return Shopify's Admin 2026-04 schema (the introspection held in ../shared)."""
-    if not INTROSPECTION.exists():
-        pytest.skip(f"{INTROSPECTION} is not available")
+    """Return Shopify's Admin 2026-04 schema (the introspection shipped with the package)."""
+    assert INTROSPECTION.exists(), f"{INTROSPECTION} is missing from the package"
     with gzip.open(INTROSPECTION, "rt", encoding="utf-8") as fh:
         data = json.load(fh)
     # Shopify's schema breaks graphql-core's own consistency rules (deprecated implementations of

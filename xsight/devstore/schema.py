@@ -26,14 +26,8 @@ from . import resolve_catalog, resolve_order, resolve_root  # noqa: F401  (regis
 from .registry import Ctx, field_resolver, is_supported
 
 SCHEMA_ENV = "XSIGHT_SHOPIFY_SCHEMA"
-DEFAULT_SCHEMA = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "shopify"
-    / "schema"
-    / "admin_2026-04.introspection.json.gz"
-)
-FALLBACK_SCHEMA = Path("/work/shared/shopify/schema/admin_2026-04.introspection.json.gz")
+# Shipped with the package (see data/PROVENANCE.md), so a fresh clone needs nothing else.
+DEFAULT_SCHEMA = Path(__file__).resolve().parent / "data" / "admin_2026-04.introspection.json.gz"
 DOC_CACHE_SIZE = 512
 # graphql-core message prefix -> the extensions.code Shopify (graphql-ruby) reports for it
 MESSAGE_CODES = (
@@ -51,11 +45,11 @@ MESSAGE_CODES = (
 
 
 def schema_path() -> Path:
-    """Return where the 2026-04 introspection file is (env var, shared/ next to the repo, or /work)."""
+    """Return where the 2026-04 introspection file is (the env var, else the packaged copy)."""
     env = os.environ.get(SCHEMA_ENV)
     if env:
         return Path(env)
-    return DEFAULT_SCHEMA if DEFAULT_SCHEMA.exists() else FALLBACK_SCHEMA
+    return DEFAULT_SCHEMA
 
 
 @functools.cache

@@ -87,6 +87,7 @@ def child(mode: str, folder: Path) -> None:
     counts = (ceiling if mode == "ceiling" else xsight)(folder, os.environ["BENCH_DATABASE_URL"])
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # A mode may report its own timings (the XSight mode excludes app start-up).
     print(json.dumps({"seconds": seconds, "cpu": cpu_seconds, "rss_mb": rss_mb, **counts}))
 
 

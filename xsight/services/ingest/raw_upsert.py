@@ -7,23 +7,22 @@ and JSON are stored exactly as the ORM stores them) and the driver does the rest
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, or_
+from sqlalchemy import Boolean, Table, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect
 
 from xsight.models.types import Money, UTCDateTime, to_minor
 
 Converter = Callable[[Any], Any]
+PYFORMAT = re.compile(r"%\((\w+)\)s")
 CONFLICT_KEY = ("shop_id", "shopify_gid")
-
-
-def _identity(value: Any) -> Any:
-    return value
 
 
 def _money(value: Any) -> int | None:
@@ -45,18 +44,21 @@ def _aware_time(value: datetime | None) -> datetime | None:
     return value
 
 
-def _converter(column_type: Any, dialect: Dialect) -> Converter:
-    """Return a fast converter for our own column types, else SQLAlchemy's bind processor."""
+def _converter(column_type: Any, dialect: Dialect) -> Converter | None:
+    """Return a converter for a column (None when the driver takes the value as it is)."""
     if isinstance(column_type, Money):
         return _money
     if isinstance(column_type, UTCDateTime):
         return _sqlite_time if dialect.name == "sqlite" else _aware_time
-    return column_type._cached_bind_processor(dialect) or _identity
+    if isinstance(column_type, Boolean):
+        return None  # both drivers take Python booleans (sqlite3 stores them as 0/1)
+    processor: Converter | None = column_type._cached_bind_processor(dialect)
+    return processor
 
 
 @lru_cache(maxsize=128)
 def _compiled(dialect: Dialect, table: Table, columns: tuple[str, ...]
-              ) -> tuple[str, tuple[str, ...], tuple[Converter, ...]]:
+              ) -> tuple[str, tuple[str, ...], tuple[Converter | None, ...]]:
     """Return (sql, parameter order, converters) for an upsert of these columns."""
     insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
     stmt = insert(table)
@@ -69,9 +71,14 @@ def _compiled(dialect: Dialect, table: Table, columns: tuple[str, ...]
                   stmt.excluded.shopify_updated_at >= table.c.shopify_updated_at),
     )
     compiled = stmt.compile(dialect=dialect, column_keys=list(columns))
-    order = tuple(compiled.positiontup or ()) if compiled.positional else tuple(columns)
+    sql = str(compiled)
+    if compiled.positional:
+        order = tuple(compiled.positiontup or ())
+    else:  # pyformat (psycopg): switch to positional %s so rows can be plain tuples
+        order = tuple(PYFORMAT.findall(sql))
+        sql = PYFORMAT.sub("%s", sql)
     converters = tuple(_converter(table.c[name].type, dialect) for name in order)
-    return str(compiled), order, converters
+    return sql, order, converters
 
 
 def _default(table: Table, name: str) -> Any:
@@ -91,11 +98,15 @@ def upsert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]])
     missing = [name for name in order if name not in rows[0]]
     if missing:  # columns SQLAlchemy adds because they have defaults
         rows = [{**{name: _default(table, name) for name in missing}, **row} for row in rows]
-    pairs = tuple(zip(order, converters, strict=True))
-    if dialect.paramstyle in ("qmark", "numeric", "format"):
-        params: list[Any] = [tuple(convert(row[name]) for name, convert in pairs) for row in rows]
-    else:
-        params = [{name: convert(row[name]) for name, convert in pairs} for row in rows]
+    getter = itemgetter(*order)
+    conversions = [(i, f) for i, f in enumerate(converters) if f is not None]
+    params: list[Any] = []
+    for row in rows:
+        values = getter(row)
+        values = list(values) if len(order) > 1 else [values]
+        for index, convert in conversions:
+            values[index] = convert(values[index])
+        params.append(values)
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(sql, params)

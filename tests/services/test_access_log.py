@@ -43,3 +43,15 @@ def test_purge_keeps_recent_records(app: Flask, make_shop: Callable[..., Shop]) 
         db.session.commit()
         assert purge_access_log(365) == 2
         assert len(db.session.scalars(select(CustomerDataAccess)).all()) == 1
+
+
+def test_daily_task_uses_the_configured_retention(app: Flask, make_shop: Callable[..., Shop]) -> None:
+    from xsight.tasks.maintenance import purge_old_access_records
+
+    shop = make_shop()
+    with app.app_context():
+        for days in (366, 364):
+            db.session.add(CustomerDataAccess(shop_id=shop.id, route="/x", customer_count=1,
+                                              accessed_at=utcnow() - timedelta(days=days)))
+        db.session.commit()
+        assert purge_old_access_records.call_local() == 1  # default retention: 365 days

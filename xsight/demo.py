@@ -29,10 +29,9 @@ def free_port(preferred: int) -> int:
     with socket.socket() as probe:
         try:
             probe.bind(("127.0.0.1", preferred))
-            return preferred
         except OSError:
             probe.bind(("127.0.0.1", 0))
-            return int(probe.getsockname()[1])
+        return int(probe.getsockname()[1])
 
 
 def wait_until_up(url: str, timeout: float, proc: subprocess.Popen[bytes] | None = None) -> None:
@@ -78,9 +77,10 @@ def install_and_announce(app_url: str, store_url: str) -> None:
 
 def main() -> None:
     """Run the demo until interrupted."""
-    instance = project_root() / "instance"
-    instance.mkdir(exist_ok=True)
-    app_port, store_port = free_port(DEFAULT_APP_PORT), free_port(DEFAULT_STORE_PORT)
+    instance = Path(os.environ.get("INSTANCE_PATH") or project_root() / "instance")
+    instance.mkdir(parents=True, exist_ok=True)
+    app_port = free_port(int(os.environ.get("PORT", DEFAULT_APP_PORT)))
+    store_port = free_port(DEFAULT_STORE_PORT)
     app_url, store_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{store_port}"
     os.environ.update(APP_URL=app_url, SHOPIFY_STORE_URL_OVERRIDE=store_url,
                       XSIGHT_ENV=os.environ.get("XSIGHT_ENV", "development"))

@@ -86,3 +86,36 @@ def delete_order(shop_id: int, gid: str) -> None:
     db.session.execute(delete(Order).where(Order.shop_id == shop_id, Order.shopify_gid == gid))
     rollups.refresh(db.session, shop_id, order_gids=[gid])
     db.session.commit()
+
+
+def seed_shop(shop_id: int, n_customers: int, *, seed: int = 7, end: str = "2026-11-20",
+              weeks: float = 104.0) -> int:
+    """Write a simulated BG/NBD shop's orders (one product line each) and rebuild its rollups."""
+    from datetime import timedelta
+
+    import numpy as np
+
+    from xsight.analytics.simulate import simulate_log
+
+    log = simulate_log(np.random.default_rng(seed), n_customers, r=0.5, alpha=6.0, a=0.8, b=2.5,
+                       p=6.0, q=4.0, gamma=15.0, horizon=weeks, acquisition_span=weeks * 0.6)
+    start = utc(end + "T12:00") - timedelta(weeks=weeks)
+    writer = Writer(db.session, shop_id, batch_size=5_000)
+    for cid in sorted(set(log.customer_ids.tolist())):
+        writer.add("customers", {"shopify_gid": f"gid://shopify/Customer/{cid}", "first_name": "Ann",
+                                 "last_name": f"N{cid}", "email": f"c{cid}@example.com"})
+    writer.add("customers", {"shopify_gid": "gid://shopify/Customer/prospect", "first_name": "Pat",
+                             "last_name": "P", "email": "p@example.com"})
+    for i, (cid, t, amount) in enumerate(zip(log.customer_ids, log.times, log.amounts, strict=True)):
+        at = (start + timedelta(weeks=float(t))).isoformat()[:19]
+        gid = f"gid://shopify/Order/{i}"
+        writer.add("orders", order_rows(gid, at, [], customer=f"gid://shopify/Customer/{cid}"))
+        writer.add("order_line_items", {
+            "shopify_gid": f"{gid}/L0", "title": "t", "quantity": 1,
+            "original_unit_price": D(f"{max(float(amount), 1.0):.2f}"), "total_discount": D(0)}, gid)
+    writer.flush()
+    from xsight.services.ingest.writer import link_orders_to_customers
+    link_orders_to_customers(db.session, shop_id)
+    rollups.rebuild(db.session, shop_id)
+    db.session.commit()
+    return len(log.customer_ids)

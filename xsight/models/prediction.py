@@ -32,6 +32,8 @@ class ModelRun(TenantMixin, db.Model):  # type: ignore[name-defined]
     params: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict, nullable=False)
     log_likelihood: Mapped[float | None] = mapped_column(Float)
     quality: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict, nullable=False)
+    # What the analytics pages read: RFM table and grid, cohort table, prediction distributions.
+    summary: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict, nullable=False)
     error: Mapped[str | None] = mapped_column(Text)
 
 
@@ -42,6 +44,7 @@ class CustomerPrediction(TenantMixin, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         Index("ix_customer_predictions_shop_key", "shop_id", "customer_key"),
         Index("ix_customer_predictions_shop_run", "shop_id", "model_run_id"),
+        Index("ix_customer_predictions_shop_risk_clv", "shop_id", "churn_risk", "clv_12m"),
     )
 
     model_run_id: Mapped[int] = mapped_column(

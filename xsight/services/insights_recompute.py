@@ -1,0 +1,144 @@
+"""Recompute a shop's insights: BG/NBD + Gamma-Gamma predictions, RFM, cohorts and holdout quality."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from sqlalchemy import delete, insert, select
+
+from xsight.analytics import cohorts, holdout, rfm
+from xsight.analytics.transactions import summarize
+from xsight.extensions import db
+from xsight.models import Customer, Shop
+from xsight.models.prediction import CustomerPrediction, ModelRun
+from xsight.models.rollup import CustomerMonth, CustomerStats, OrderEvent
+from xsight.models.types import MONEY_SCALE, utcnow
+from xsight.services import insights_models as models
+
+log = logging.getLogger(__name__)
+E = OrderEvent
+MIN_REPEAT_BUYERS = 200  # issue 6: below this (or MIN_HISTORY_DAYS) the shop gets "not enough data"
+MIN_HISTORY_DAYS = 90
+
+
+def _setting(shop: Shop, name: str, default: float) -> float:
+    value = (shop.settings or {}).get(name, default)
+    return float(value) if isinstance(value, int | float) else default
+
+
+def _orders(shop_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows = db.session.execute(select(E.customer_key, E.local_date, E.attributed_net).where(
+        E.shop_id == shop_id, E.kind == "order", E.qualifies.is_(True), E.customer_key.is_not(None))).all()
+    keys = np.array([r[0] for r in rows], dtype=object)
+    days = np.array([r[1] for r in rows], dtype="datetime64[D]")
+    amounts = np.array([r[2] for r in rows], dtype=np.float64) / MONEY_SCALE
+    return keys, days, amounts
+
+
+def _cohorts(shop_id: int, today: date) -> dict[str, Any]:
+    """Cohorts from customer_months: each month row stands for min(orders, 2) orders (k = 0 needs 2)."""
+    rows = db.session.execute(select(CustomerMonth.customer_key, CustomerMonth.month, CustomerMonth.orders,
+                                     CustomerMonth.net_sales).where(CustomerMonth.shop_id == shop_id)).all()
+    keys, days, amounts = [], [], []
+    for key, month, orders, net in rows:
+        keys.append(key)
+        days.append(month)
+        amounts.append(net / MONEY_SCALE)
+        if orders >= 2:
+            keys.append(key)
+            days.append(month)
+            amounts.append(0.0)
+    table = cohorts.cohort_table(np.array(keys, dtype=object), np.array(days, dtype="datetime64[D]"),
+                                 np.array(amounts, dtype=np.float64), observation_end=np.datetime64(today))
+    return {"cohorts": table.cohorts, "sizes": [int(s) for s in table.sizes],
+            "retention": table.retention,
+            "cumulative_net_sales_per_customer": table.cumulative_revenue_per_customer,
+            "current_month": table.current_month}
+
+
+def recompute(shop_id: int) -> ModelRun:
+    """Fit the models on the shop's lifecycle-qualifying orders and replace its per-customer results."""
+    shop = db.session.get(Shop, shop_id)
+    assert shop is not None, f"shop {shop_id} does not exist"
+    today = datetime.now(ZoneInfo(shop.iana_timezone or "UTC")).date()
+    run = ModelRun(shop_id=shop_id, status="running", observation_end=today, started_at=utcnow())
+    db.session.add(run)
+    db.session.commit()
+    try:
+        _compute(shop, run, today)
+    except Exception as exc:
+        db.session.rollback()
+        log.exception("insights recompute failed", extra={"shop_id": shop_id})
+        run = db.session.get(ModelRun, run.id) or run
+        run.status, run.error, run.finished_at = "failed", f"{type(exc).__name__}: {exc}", utcnow()
+    db.session.commit()
+    return run
+
+
+def _compute(shop: Shop, run: ModelRun, today: date) -> None:
+    keys, days, amounts = _orders(shop.id)
+    summary = summarize(keys, days, amounts, observation_end=np.datetime64(today), time_unit_days=7.0)
+    n_repeat = int((summary.frequency > 0).sum())
+    history = int((np.datetime64(today) - days.min()).astype(int)) + 1 if len(days) else 0
+    run.n_customers, run.n_repeat_buyers = len(summary.customer_ids), n_repeat
+    minimum = int(_setting(shop, "insights_min_repeat_buyers", MIN_REPEAT_BUYERS))
+    min_days = int(_setting(shop, "insights_min_history_days", MIN_HISTORY_DAYS))
+    economics = {"margin": _setting(shop, "margin", 1.0),
+                 "monthly_discount_rate": _setting(shop, "monthly_discount_rate", 0.01)}
+    fit: models.Fitted | None = None
+    if n_repeat < minimum or history < min_days:
+        run.status = "not_enough_data"
+        run.error = (f"{n_repeat} repeat buyers and {history} days of history; the models need at least "
+                     f"{minimum} repeat buyers and {min_days} days.")
+    else:
+        try:
+            fit = models.fit(summary)
+        except models.FitFailed as exc:
+            run.status, run.error = "failed", str(exc)
+    predicted = models.predict(fit, summary, today, **economics) if fit else None
+    if fit:
+        run.status, run.log_likelihood = "succeeded", fit.log_likelihood
+        run.params = {**fit.params, **economics}
+    report = holdout.evaluate(keys, days, observation_end=np.datetime64(today),
+                              min_repeat_buyers=minimum, min_history_days=min_days)
+    run.quality = {k: models.clean(v) for k, v in asdict(report).items()
+                   if k not in ("customer_ids", "predicted", "actual", "baseline")}
+    rows = _rows(shop.id, run.id, today, summary, predicted)
+    run.summary = {"rfm": models.rfm_summary(rows), "cohorts": _cohorts(shop.id, today),
+                   "predictions": models.distributions(rows) if fit else None}
+    db.session.execute(delete(CustomerPrediction).where(CustomerPrediction.shop_id == shop.id))
+    for start in range(0, len(rows), 5_000):
+        db.session.execute(insert(CustomerPrediction), rows[start:start + 5_000])
+    run.finished_at = utcnow()
+
+
+def _rows(shop_id: int, run_id: int, today: date, summary: Any,
+          predicted: dict[str, np.ndarray] | None) -> list[dict[str, Any]]:
+    """One row per customer: buyers from customer_stats, then customers without orders (prospects)."""
+    cs = CustomerStats
+    stats = db.session.execute(select(cs.customer_key, cs.last_order_date, cs.lifetime_orders,
+                                      cs.net_sales).where(cs.shop_id == shop_id)).all()
+    ids = dict(db.session.execute(select(Customer.shopify_gid, Customer.id).where(
+        Customer.shop_id == shop_id, Customer.deleted_at.is_(None))).all())
+    prospects = [gid for gid in ids if gid not in {s[0] for s in stats}]
+    recency = [(today - s[1]).days for s in stats] + [np.nan] * len(prospects)
+    orders = [s[2] for s in stats] + [0] * len(prospects)
+    spend = [s[3] / MONEY_SCALE for s in stats] + [0.0] * len(prospects)
+    scores = rfm.score(recency, orders, spend)
+    position = {k: i for i, k in enumerate(summary.customer_ids.tolist())}
+    rows = []
+    for i, key in enumerate([s[0] for s in stats] + prospects):
+        row = {"shop_id": shop_id, "model_run_id": run_id, "customer_key": key, "customer_id": ids.get(key),
+               "orders": int(orders[i]), "net_sales": int(stats[i][3]) if i < len(stats) else 0,
+               "recency_days": int(recency[i]) if i < len(stats) else None,
+               "r": int(scores.r[i]), "f": int(scores.f[i]), "m": int(scores.m[i]), "fm": int(scores.fm[i]),
+               "rfm_group": str(scores.group[i])}
+        j = position.get(key)
+        row.update(models.customer_values(predicted, j))
+        rows.append(row)
+    return rows

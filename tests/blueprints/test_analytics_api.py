@@ -30,7 +30,8 @@ def test_dashboard_shape_and_access_log(app: Flask, client: FlaskClient, shopify
     with app.app_context():
         write_order(shop.id, "o1", "2026-03-02T10:00", [Line(1, "12.5")], customer="c1")
         write_order(shop.id, "o2", "2026-02-27T10:00", [Line(1, "10")], customer="c1")
-    r = client.get("/api/v1/dashboard?start=2026-03-01&end=2026-03-03&top=3", headers=shopify.auth(shop.domain))
+    r = client.get("/api/v1/dashboard?start=2026-03-01&end=2026-03-03&top=3",
+                   headers=shopify.auth(shop.domain))
     assert r.status_code == 200, r.json
     body = r.json
     assert body["range"] == {"start": "2026-03-01", "end": "2026-03-03"}
@@ -39,9 +40,11 @@ def test_dashboard_shape_and_access_log(app: Flask, client: FlaskClient, shopify
     assert body["kpis"]["net_sales"] == {"value": "12.50", "previous": "10.00", "change_pct": 25.0}
     assert body["kpis"]["orders"] == {"value": 1, "previous": 1, "change_pct": 0.0}
     assert [d["date"] for d in body["by_day"]] == ["2026-03-01", "2026-03-02", "2026-03-03"]
-    assert body["by_day"][1] == {"date": "2026-03-02", "orders": 1, "net_sales": "12.50", "gross_sales": "12.50"}
+    assert body["by_day"][1] == {"date": "2026-03-02", "orders": 1, "net_sales": "12.50",
+                                 "gross_sales": "12.50"}
     assert len(body["previous_by_day"]) == 3
-    assert body["top_customers"] == [{"id": None, "name": None, "email": None, "orders": 1, "net_sales": "12.50"}]
+    assert body["top_customers"] == [
+        {"id": None, "name": None, "email": None, "orders": 1, "net_sales": "12.50"}]
     assert access_rows(app) == [("/api/v1/dashboard", 1)]
 
 
@@ -87,7 +90,8 @@ def test_analytics_after_a_run(app: Flask, client: FlaskClient, shopify: Shopify
     auth = shopify.auth(shop.domain)
     rfm = client.get("/api/v1/analytics/rfm", headers=auth).json
     assert len(rfm["groups"]) == 11 and len(rfm["grid"]["counts"]) == 5
-    assert {"group", "label", "customers", "share", "avg_net_sales", "avg_recency_days"} <= set(rfm["groups"][0])
+    assert {"group", "label", "customers", "share", "avg_net_sales",
+            "avg_recency_days"} <= set(rfm["groups"][0])
     cohorts = client.get("/api/v1/analytics/cohorts?months=6", headers=shopify.auth(shop.domain)).json
     assert len(cohorts["cohorts"]) == len(cohorts["sizes"]) == len(cohorts["retention"]) <= 6
     assert all(len(row) <= 6 for row in cohorts["retention"])

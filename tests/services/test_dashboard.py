@@ -70,7 +70,8 @@ def test_aov_ignores_later_refunds_and_days_are_zero_filled(shop: Shop) -> None:
     after = dashboard(shop, date(2026, 4, 1), date(2026, 4, 3))
     assert kpi(before, "aov") == kpi(after, "aov") == "60.00"
     assert [d["orders"] for d in after["by_day"]] == [1, 0, 1]
-    assert after["by_day"][1] == {"date": "2026-04-02", "orders": 0, "net_sales": "0.00", "gross_sales": "0.00"}
+    assert after["by_day"][1] == {"date": "2026-04-02", "orders": 0, "net_sales": "0.00",
+                                  "gross_sales": "0.00"}
     refund_day = dashboard(shop, date(2026, 4, 20), date(2026, 4, 20))
     assert kpi(refund_day, "net_sales") == "-90.00" and kpi(refund_day, "orders") == 0
     assert kpi(refund_day, "aov") == "0.00"

@@ -55,6 +55,7 @@ def _customer_counts(sid: int, start: date, end: date) -> tuple[int, int, int]:
 def test_dashboard_and_insights_match_the_store(live_app: Flask, store: StoreHandle) -> None:
     assert install(live_app, store) == 200
     expected_store = truth(store)
+    assert expected_store["orders"]["cancelled"] > 0 and Decimal(expected_store["orders"]["refunded"]) > 0
     sid = shop_id(live_app, store)
     with live_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Order)) == expected_store["orders"]["count"]

@@ -80,7 +80,8 @@ def test_dashboard_and_insights_match_the_store(live_app: Flask, store: StoreHan
             assert counts == _customer_counts(sid, start, end), (start, end)
             by_day = {d["date"]: d["orders"] for d in body["by_day"]}
             assert len(by_day) == (end - start).days + 1
-            assert all(by_day[d.isoformat()] == int(v["orders"]) for d, v in days.items() if start <= d <= end)
+            assert all(by_day[d.isoformat()] == int(v["orders"])
+                       for d, v in days.items() if start <= d <= end)
         assert body["top_customers"] == sorted(body["top_customers"], key=lambda t: -Decimal(t["net_sales"]))
 
         run = insights_recompute.recompute(sid)

@@ -125,7 +125,8 @@ def _rows(shop_id: int, run_id: int, today: date, summary: Any,
                                       cs.net_sales).where(cs.shop_id == shop_id)).all()
     ids = dict(db.session.execute(select(Customer.shopify_gid, Customer.id).where(
         Customer.shop_id == shop_id, Customer.deleted_at.is_(None))).all())
-    prospects = [gid for gid in ids if gid not in {s[0] for s in stats}]
+    buyers = {s[0] for s in stats}
+    prospects = [gid for gid in ids if gid not in buyers]
     recency = [(today - s[1]).days for s in stats] + [np.nan] * len(prospects)
     orders = [s[2] for s in stats] + [0] * len(prospects)
     spend = [s[3] / MONEY_SCALE for s in stats] + [0.0] * len(prospects)

@@ -122,21 +122,22 @@ def _fill_customers(session: AnySession, shop_id: int, where: Any) -> None:
     lq = [E.shop_id == shop_id, E.kind == "order", E.qualifies.is_(True), E.customer_key.is_not(None)]
     if where is not None:
         lq.append(where)
-    first = (select(E.order_gid, E.processed_at, E.local_date, E.customer_key,
-                    func.row_number().over(partition_by=E.customer_key,
-                                           order_by=(E.processed_at, E.order_id)).label("n"))
-             .where(*lq).subquery())
-    net = s(E.attributed_net)
-    agg = (select(E.customer_key.label("key"), func.max(E.processed_at).label("last_at"),
-                  func.max(E.local_date).label("last_date"), func.count().label("n"),
-                  s(E.gross).label("gross"), s(E.discounts).label("disc"),
-                  (s(E.gross) - s(E.discounts) - s(E.attributed_net)).label("ret"), net.label("net"))
-           .where(*lq).group_by(E.customer_key).subquery())
+    # One pass: whole-partition window sums per customer, kept on the customer's first order's row.
+    key = E.customer_key
+    ranked = (select(
+        E.customer_key, E.order_gid, E.processed_at, E.local_date,
+        func.max(E.processed_at).over(partition_by=key).label("last_at"),
+        func.max(E.local_date).over(partition_by=key).label("last_date"),
+        func.count().over(partition_by=key).label("n"), s(E.gross).over(partition_by=key).label("gross"),
+        s(E.discounts).over(partition_by=key).label("disc"),
+        s(E.attributed_net).over(partition_by=key).label("net"),
+        func.row_number().over(partition_by=E.customer_key, order_by=(E.processed_at, E.order_id))
+        .label("rank")).where(*lq).subquery())
+    r = ranked.c
     c = CustomerStats
-    query = (select(literal(shop_id), agg.c.key, first.c.order_gid, first.c.processed_at,
-                    first.c.local_date, agg.c.last_at, agg.c.last_date, agg.c.n, agg.c.gross,
-                    agg.c.disc, agg.c.ret, agg.c.net, agg.c.net / agg.c.n)
-             .join(first, (first.c.customer_key == agg.c.key) & (first.c.n == 1)))
+    query = select(literal(shop_id), r.customer_key, r.order_gid, r.processed_at, r.local_date, r.last_at,
+                   r.last_date, r.n, r.gross, r.disc, r.gross - r.disc - r.net, r.net,
+                   r.net / r.n).where(r.rank == 1)
     session.execute(insert(c).from_select(
         [c.shop_id, c.customer_key, c.first_order_gid, c.first_order_at, c.first_order_date,
          c.last_order_at, c.last_order_date, c.lifetime_orders, c.gross_sales, c.discounts,

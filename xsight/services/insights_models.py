@@ -99,23 +99,22 @@ def clean(value: Any) -> Any:
     return value
 
 
-def _num(value: float) -> float | None:
-    return None if not np.isfinite(value) else round(float(value), 6)
-
-
-def customer_values(predicted: dict[str, np.ndarray] | None, j: int | None) -> dict[str, Any]:
-    """Return one customer's prediction columns (all None without a model or without orders)."""
-    if predicted is None or j is None:
-        return {"p_alive": None, "expected_30d": None, "expected_90d": None, "clv_12m": None,
-                "next_order_at": None, "churn_risk": None}
-    wait = predicted["wait_days"][j]
+def customer_values(predicted: dict[str, np.ndarray] | None, index: list[int | None]) -> list[dict[str, Any]]:
+    """Return each customer's prediction columns (all None without a model or without orders)."""
+    empty = {"p_alive": None, "expected_30d": None, "expected_90d": None, "clv_12m": None,
+             "next_order_at": None, "churn_risk": None}
+    if predicted is None:
+        return [empty] * len(index)
     today = date.fromordinal(int(predicted["today"][0]))
-    return {"p_alive": _num(predicted["p_alive"][j]), "expected_30d": _num(predicted["expected_30d"][j]),
-            "expected_90d": _num(predicted["expected_90d"][j]),
-            "clv_12m": None if not np.isfinite(predicted["clv_12m"][j])
-            else round(float(predicted["clv_12m"][j]), 4),
-            "next_order_at": today + timedelta(days=round(float(wait))) if np.isfinite(wait) else None,
-            "churn_risk": str(predicted["churn_risk"][j])}
+    cols = {name: [None if not np.isfinite(v) else round(v, 6) for v in predicted[name].tolist()]
+            for name in ("p_alive", "expected_30d", "expected_90d", "clv_12m")}
+    waits = [None if not np.isfinite(w) else today + timedelta(days=round(w))
+             for w in predicted["wait_days"].tolist()]
+    risks = predicted["churn_risk"].tolist()
+    return [empty if j is None else {
+        "p_alive": cols["p_alive"][j], "expected_30d": cols["expected_30d"][j],
+        "expected_90d": cols["expected_90d"][j], "clv_12m": cols["clv_12m"][j],
+        "next_order_at": waits[j], "churn_risk": risks[j]} for j in index]
 
 
 def _money(value: float) -> str:

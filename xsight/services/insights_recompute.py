@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import String, delete, insert, select, type_coerce
 
 from xsight.analytics import cohorts, holdout, rfm
 from xsight.analytics.transactions import summarize
@@ -31,19 +31,26 @@ def _setting(shop: Shop, name: str, default: float) -> float:
     return float(value) if isinstance(value, int | float) else default
 
 
+def _day(column: Any) -> Any:
+    """Read a Date column without per-row conversion (numpy parses ISO strings and dates alike)."""
+    return type_coerce(column, String)
+
+
 def _orders(shop_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rows = db.session.execute(select(E.customer_key, E.local_date, E.attributed_net).where(
+    rows = db.session.connection().execute(select(E.customer_key, _day(E.local_date), E.attributed_net).where(
         E.shop_id == shop_id, E.kind == "order", E.qualifies.is_(True), E.customer_key.is_not(None))).all()
-    keys = np.array([r[0] for r in rows], dtype=object)
-    days = np.array([r[1] for r in rows], dtype="datetime64[D]")
-    amounts = np.array([r[2] for r in rows], dtype=np.float64) / MONEY_SCALE
-    return keys, days, amounts
+    if not rows:
+        return np.array([], dtype=object), np.array([], dtype="datetime64[D]"), np.array([])
+    keys, days, nets = zip(*rows, strict=True)
+    amounts = np.array(nets, dtype=np.float64) / MONEY_SCALE
+    return np.array(keys, dtype=object), np.array(days, dtype="datetime64[D]"), amounts
 
 
 def _cohorts(shop_id: int, today: date) -> dict[str, Any]:
     """Cohorts from customer_months: each month row stands for min(orders, 2) orders (k = 0 needs 2)."""
-    rows = db.session.execute(select(CustomerMonth.customer_key, CustomerMonth.month, CustomerMonth.orders,
-                                     CustomerMonth.net_sales).where(CustomerMonth.shop_id == shop_id)).all()
+    m = CustomerMonth
+    rows = db.session.connection().execute(select(m.customer_key, _day(m.month), m.orders, m.net_sales)
+                                           .where(m.shop_id == shop_id)).all()
     keys, days, amounts = [], [], []
     for key, month, orders, net in rows:
         keys.append(key)
@@ -113,7 +120,7 @@ def _compute(shop: Shop, run: ModelRun, today: date) -> None:
                    "predictions": models.distributions(rows) if fit else None}
     db.session.execute(delete(CustomerPrediction).where(CustomerPrediction.shop_id == shop.id))
     for start in range(0, len(rows), 5_000):
-        db.session.execute(insert(CustomerPrediction), rows[start:start + 5_000])
+        db.session.execute(insert(CustomerPrediction.__table__), rows[start:start + 5_000])
     run.finished_at = utcnow()
 
 
@@ -121,7 +128,7 @@ def _rows(shop_id: int, run_id: int, today: date, summary: Any,
           predicted: dict[str, np.ndarray] | None) -> list[dict[str, Any]]:
     """One row per customer: buyers from customer_stats, then customers without orders (prospects)."""
     cs = CustomerStats
-    stats = db.session.execute(select(cs.customer_key, cs.last_order_date, cs.lifetime_orders,
+    stats = db.session.connection().execute(select(cs.customer_key, cs.last_order_date, cs.lifetime_orders,
                                       cs.net_sales).where(cs.shop_id == shop_id)).all()
     ids = dict(db.session.execute(select(Customer.shopify_gid, Customer.id).where(
         Customer.shop_id == shop_id, Customer.deleted_at.is_(None))).all())
@@ -132,14 +139,12 @@ def _rows(shop_id: int, run_id: int, today: date, summary: Any,
     spend = [s[3] / MONEY_SCALE for s in stats] + [0.0] * len(prospects)
     scores = rfm.score(recency, orders, spend)
     position = {k: i for i, k in enumerate(summary.customer_ids.tolist())}
-    rows = []
-    for i, key in enumerate([s[0] for s in stats] + prospects):
-        row = {"shop_id": shop_id, "model_run_id": run_id, "customer_key": key, "customer_id": ids.get(key),
-               "orders": int(orders[i]), "net_sales": int(stats[i][3]) if i < len(stats) else 0,
-               "recency_days": int(recency[i]) if i < len(stats) else None,
-               "r": int(scores.r[i]), "f": int(scores.f[i]), "m": int(scores.m[i]), "fm": int(scores.fm[i]),
-               "rfm_group": str(scores.group[i])}
-        j = position.get(key)
-        row.update(models.customer_values(predicted, j))
-        rows.append(row)
-    return rows
+    keys = [s[0] for s in stats] + prospects
+    values = models.customer_values(predicted, [position.get(k) for k in keys])
+    r, f, m, fm, group = (a.tolist() for a in (scores.r, scores.f, scores.m, scores.fm, scores.group))
+    n = len(stats)
+    return [{"shop_id": shop_id, "model_run_id": run_id, "customer_key": key, "customer_id": ids.get(key),
+             "orders": int(orders[i]), "net_sales": int(stats[i][3]) if i < n else 0,
+             "recency_days": int(recency[i]) if i < n else None,
+             "r": r[i], "f": f[i], "m": m[i], "fm": fm[i], "rfm_group": group[i], **values[i]}
+            for i, key in enumerate(keys)]

@@ -29,7 +29,7 @@ def _chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
 
 def _insert_events(session: AnySession, events: list[dict[str, Any]]) -> None:
     for part in _chunks(events, 2_000):
-        session.execute(insert(OrderEvent), part)
+        session.execute(insert(OrderEvent.__table__), part)
 
 
 def _shop(session: AnySession, shop_id: int) -> tuple[str, LocalDays]:

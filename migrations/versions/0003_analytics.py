@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-26 08:32:35.347731
+Create Date: 2026-11-26 09:05:29.007409
 
 """
 from alembic import op
@@ -122,8 +122,8 @@ def upgrade():
     with op.batch_alter_table('order_events', schema=None) as batch_op:
         batch_op.create_index('ix_order_events_shop_customer', ['shop_id', 'customer_key', 'kind', 'processed_at'], unique=False)
         batch_op.create_index('ix_order_events_shop_date', ['shop_id', 'local_date'], unique=False)
-        batch_op.create_index('ix_order_events_shop_kind_date', ['shop_id', 'kind', 'local_date', 'customer_key'], unique=False)
         batch_op.create_index('ix_order_events_shop_order', ['shop_id', 'order_gid'], unique=False)
+        batch_op.create_index('ix_order_events_shop_range', ['shop_id', 'kind', 'counted', 'local_date', 'customer_key', 'attributed_net', 'processed_at', 'order_gid'], unique=False)
 
     op.create_table('customer_predictions',
     sa.Column('model_run_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -167,8 +167,8 @@ def downgrade():
 
     op.drop_table('customer_predictions')
     with op.batch_alter_table('order_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_order_events_shop_range')
         batch_op.drop_index('ix_order_events_shop_order')
-        batch_op.drop_index('ix_order_events_shop_kind_date')
         batch_op.drop_index('ix_order_events_shop_date')
         batch_op.drop_index('ix_order_events_shop_customer')
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, true
 
 from xsight.extensions import db
 from xsight.models import Customer, Shop
@@ -63,7 +63,7 @@ def _totals(shop_id: int, r: Range) -> tuple[dict[str, Any], list[dict[str, Any]
 
 def _customers(shop_id: int, r: Range) -> dict[str, int]:
     """Count distinct customers, new and returning ones over the whole range (not additive)."""
-    in_range = [E.shop_id == shop_id, E.kind == "order", E.counted.is_(True),
+    in_range = [E.shop_id == shop_id, E.kind == "order", E.counted == true(),
                 E.local_date.between(r.start, r.end), E.customer_key.is_not(None)]
     customers = db.session.scalar(select(func.count(func.distinct(E.customer_key))).where(*in_range))
     cs = CustomerStats
@@ -82,7 +82,7 @@ def top_customers(shop_id: int, r: Range, top: int) -> list[dict[str, Any]]:
     net = func.sum(E.attributed_net)
     rows = db.session.execute(
         select(E.customer_key, func.count(), net).where(
-            E.shop_id == shop_id, E.kind == "order", E.counted.is_(True),
+            E.shop_id == shop_id, E.kind == "order", E.counted == true(),
             E.local_date.between(r.start, r.end), E.customer_key.is_not(None))
         .group_by(E.customer_key).order_by(net.desc(), E.customer_key).limit(top)).all()
     gids = [str(key) for key, _, _ in rows if not str(key).startswith("email:")]

@@ -9,14 +9,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from xsight.analytics import cohorts, holdout, rfm
 from xsight.analytics.transactions import summarize
 from xsight.extensions import db
-from xsight.models import Customer, Shop
+from xsight.models import Shop
 from xsight.models.prediction import CustomerPrediction, ModelRun
-from xsight.models.rollup import CustomerStats
 from xsight.models.types import MONEY_SCALE, utcnow
 from xsight.services import insights_models as models
 from xsight.services import raw_sql
@@ -128,14 +127,15 @@ def _compute(shop: Shop, run: ModelRun, today: date) -> None:
 def _rows(shop_id: int, run_id: int, today: date, summary: Any,
           predicted: dict[str, np.ndarray] | None) -> list[dict[str, Any]]:
     """One row per customer: buyers from customer_stats, then customers without orders (prospects)."""
-    cs = CustomerStats
-    stats = db.session.connection().execute(select(cs.customer_key, cs.last_order_date, cs.lifetime_orders,
-                                      cs.net_sales).where(cs.shop_id == shop_id)).all()
-    ids = dict(db.session.execute(select(Customer.shopify_gid, Customer.id).where(
-        Customer.shop_id == shop_id, Customer.deleted_at.is_(None))).all())
+    shop = int(shop_id)
+    stats = raw_sql.fetch_all("SELECT customer_key, last_order_date, lifetime_orders, net_sales "  # noqa: S608
+                              f"FROM customer_stats WHERE shop_id = {shop}")
+    ids = dict(raw_sql.fetch_all("SELECT shopify_gid, id FROM customers "  # noqa: S608
+                                 f"WHERE shop_id = {shop} AND deleted_at IS NULL"))
     buyers = {s[0] for s in stats}
     prospects = [gid for gid in ids if gid not in buyers]
-    recency = [(today - s[1]).days for s in stats] + [np.nan] * len(prospects)
+    last = np.array([str(s[1]) for s in stats], dtype="datetime64[D]")
+    recency = (np.datetime64(today) - last).astype(np.int64).tolist() + [np.nan] * len(prospects)
     orders = [s[2] for s in stats] + [0] * len(prospects)
     spend = [s[3] / MONEY_SCALE for s in stats] + [0.0] * len(prospects)
     scores = rfm.score(recency, orders, spend)

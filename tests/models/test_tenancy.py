@@ -28,6 +28,8 @@ from xsight.models import (
     SyncRun,
     WebhookDelivery,
 )
+from xsight.models.prediction import CustomerPrediction, ModelRun
+from xsight.models.rollup import CustomerMonth, CustomerStats, DailyShop, OrderEvent
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
@@ -63,10 +65,39 @@ def fill_shop(shop_id: int) -> None:
     db.session.add(RefundLineItem(shop_id=shop_id, shopify_gid="gid://shopify/RefundLineItem/1",
                                   refund_id=refund.id, quantity=1, subtotal=Decimal("12.50")))
     db.session.commit()
+    fill_analytics(shop_id, order.id, customer.id)
+
+
+def fill_analytics(shop_id: int, order_id: int, customer_id: int) -> None:
+    """Insert one row of every rollup and prediction table for a shop."""
+    day, key = NOW.date(), "gid://shopify/Customer/1"
+    money = dict.fromkeys(("gross_sales", "discounts", "returns", "net_sales"), 0)
+    run = ModelRun(shop_id=shop_id, status="succeeded")
+    db.session.add_all([
+        run,
+        OrderEvent(shop_id=shop_id, order_gid="gid://shopify/Order/1", order_id=order_id, kind="order",
+                   local_date=day, local_month=day.replace(day=1), customer_key=key, processed_at=NOW,
+                   counted=True, qualifies=True, orders=1, orders_cancelled=0, gross=0, discounts=0,
+                   returns=0, shipping=0, taxes=0, gift_card_sales=0, units_ordered=0, units_reversed=0,
+                   attributed_net=0),
+        DailyShop(shop_id=shop_id, date=day, orders=1, orders_cancelled=0, shipping=0, taxes=0,
+                  gift_card_sales=0, units_ordered=0, units_reversed=0, aov_numerator=0,
+                  aov_denominator=1, **money),
+        CustomerStats(shop_id=shop_id, customer_key=key, first_order_gid="gid://shopify/Order/1",
+                      first_order_at=NOW, first_order_date=day, last_order_at=NOW, last_order_date=day,
+                      lifetime_orders=1, avg_net_order_value=0, **money),
+        CustomerMonth(shop_id=shop_id, customer_key=key, month=day.replace(day=1), orders=1, net_sales=0),
+    ])
+    db.session.flush()
+    db.session.add(CustomerPrediction(shop_id=shop_id, model_run_id=run.id, customer_key=key,
+                                      customer_id=customer_id, orders=1, net_sales=0, r=5, f=1, m=1,
+                                      fm=1, rfm_group="NEW"))
+    db.session.commit()
 
 
 TENANT_MODELS = [ComplianceRequest, Customer, CustomerDataAccess, Order, OrderLineItem, Product,
-                 ProductVariant,
+                 ProductVariant, OrderEvent, DailyShop, CustomerStats, CustomerMonth, ModelRun,
+                 CustomerPrediction,
                  Refund, RefundLineItem, Segment, SegmentMembership, SyncRun, WebhookDelivery]
 
 

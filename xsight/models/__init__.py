@@ -4,7 +4,9 @@ from xsight.models.access_log import CustomerDataAccess
 from xsight.models.compliance import ComplianceRequest
 from xsight.models.customer import Customer
 from xsight.models.order import Order, OrderLineItem, Refund, RefundLineItem
+from xsight.models.prediction import CustomerPrediction, ModelRun
 from xsight.models.product import Product, ProductVariant
+from xsight.models.rollup import CustomerMonth, CustomerStats, DailyShop, OrderEvent
 from xsight.models.segment import Segment, SegmentMembership
 from xsight.models.shop import Shop
 from xsight.models.sync_run import SyncRun
@@ -14,7 +16,13 @@ __all__ = [
     "ComplianceRequest",
     "Customer",
     "CustomerDataAccess",
+    "CustomerMonth",
+    "CustomerPrediction",
+    "CustomerStats",
+    "DailyShop",
+    "ModelRun",
     "Order",
+    "OrderEvent",
     "OrderLineItem",
     "Product",
     "ProductVariant",

@@ -61,6 +61,9 @@ class Writer:
     written: dict[str, int] = field(default_factory=dict)
     _buffers: dict[str, list[tuple[Row, str | None]]] = field(default_factory=dict)
     _ids: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Rollup hook: gids of the orders (directly or through a child) and customers written so
+    # far; `xsight.services.rollups.refresh_written` consumes them.
+    touched: dict[str, set[str]] = field(default_factory=lambda: {"orders": set(), "customers": set()})
 
     def add(self, table: str, row: Row, parent_gid: str | None = None) -> None:
         """Queue one row (children name their parent's gid); flush when the batch is full."""
@@ -92,6 +95,18 @@ class Writer:
             values = [r for r, _ in rows]
         self._upsert(spec.table, values)
         self.written[table] = self.written.get(table, 0) + len(values)
+        self._touch(table, rows)
+
+    def _touch(self, table: str, rows: list[tuple[Row, str | None]]) -> None:
+        if table in ("orders", "customers"):
+            self.touched[table].update(r["shopify_gid"] for r, _ in rows)
+        elif table in ("order_line_items", "refunds"):
+            self.touched["orders"].update(p for _, p in rows if p)
+
+    def take_touched(self) -> dict[str, set[str]]:
+        """Return the gids touched since the last call and start afresh."""
+        taken, self.touched = self.touched, {"orders": set(), "customers": set()}
+        return taken
 
     def _parent_ids(self, parent: str, gids: set[str]) -> dict[str, int]:
         cache = self._ids.setdefault(parent, {})

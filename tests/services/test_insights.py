@@ -1,0 +1,97 @@
+"""Insights recompute: predictions for every buyer, RFM for everyone, honest fallbacks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from tests.services.orders_factory import Line, seed_shop, write_order
+from xsight.extensions import db
+from xsight.models import Customer, Shop
+from xsight.models.prediction import CustomerPrediction, ModelRun
+from xsight.models.rollup import CustomerStats
+from xsight.services import insights, insights_models, insights_recompute
+from xsight.tasks.analytics import recompute_insights
+
+
+@pytest.fixture
+def shop(app: Flask, make_shop: Callable[..., Shop]) -> Any:
+    s = make_shop(iana_timezone="Europe/Berlin")
+    with app.app_context():
+        yield s
+
+
+def predictions(shop_id: int) -> list[CustomerPrediction]:
+    return list(db.session.scalars(select(CustomerPrediction).where(CustomerPrediction.shop_id == shop_id)))
+
+
+def test_recompute_scores_every_customer(shop: Shop) -> None:
+    seed_shop(shop.id, 500)
+    assert recompute_insights.call_local(shop.id) == "succeeded"
+    run = insights.latest_run(shop.id)
+    assert run.status == "succeeded" and run.log_likelihood < 0 and run.params["bg"]["r"] > 0
+    buyers = db.session.scalar(select(func.count()).select_from(CustomerStats)
+                               .where(CustomerStats.shop_id == shop.id))
+    rows = predictions(shop.id)
+    scored = [p for p in rows if p.orders > 0]
+    assert len(scored) == buyers == run.n_customers
+    assert len(rows) == db.session.scalar(select(func.count()).select_from(Customer))
+    assert all(0 <= p.p_alive <= 1 and p.expected_90d >= p.expected_30d >= 0 for p in scored)
+    assert all(p.churn_risk in ("low", "medium", "high") and p.clv_12m is not None for p in scored)
+    assert all(p.customer_id is not None for p in rows)
+    assert [p.rfm_group for p in rows if p.orders == 0] == ["PROSPECTS"]
+    # One-time buyers are not all "safe" even though BG/NBD gives them P(alive) = 1.
+    once = [p for p in scored if p.orders == 1]
+    assert {p.p_alive for p in once} == {1.0} and any(p.churn_risk != "low" for p in once)
+    assert any(p.next_order_at is not None for p in scored)
+    assert sum(g["customers"] for g in insights.rfm_overview(shop.id)["groups"]) == len(rows)
+    quality = insights.model_quality(shop.id)
+    assert quality["status"] in ("ok", "not_enough_data")
+    cohorts = insights.cohort_overview(shop.id, 12)
+    assert len(cohorts["cohorts"]) <= 12 and cohorts["retention"][-1][-1] is None
+    overview, people = insights.prediction_overview(shop.id)
+    assert overview["status"] == "ok" and people == len(overview["at_risk"])
+    assert sum(overview["distributions"]["churn_risk"].values()) == buyers
+    # Replaced as a whole: a second run leaves one set of rows, pointing at the new run.
+    recompute_insights.call_local(shop.id)
+    newest = insights.latest_run(shop.id)
+    assert {p.model_run_id for p in predictions(shop.id)} == {newest.id}
+    assert len(predictions(shop.id)) == len(rows)
+
+
+def test_small_shop_gets_not_enough_data_but_rfm(shop: Shop) -> None:
+    write_order(shop.id, "o1", "2026-11-01T10:00", [Line(1, "20")], customer="c1")
+    write_order(shop.id, "o2", "2026-11-03T10:00", [Line(1, "30")], customer="c1")
+    write_order(shop.id, "o3", "2026-11-04T10:00", [Line(1, "30")], customer="c2")
+    run = insights_recompute.recompute(shop.id)
+    assert run.status == "not_enough_data" and "repeat buyers" in run.error
+    rows = predictions(shop.id)
+    assert len(rows) == 2 and all(p.p_alive is None and p.churn_risk is None for p in rows)
+    assert insights.rfm_overview(shop.id)["customers"] == 2
+    overview, people = insights.prediction_overview(shop.id)
+    assert (overview["status"], people) == ("not_enough_data", 0) and "repeat buyers" in overview["reason"]
+    assert insights.model_quality(shop.id)["status"] == "not_enough_data"
+
+
+def test_fit_failure_is_stored_and_rfm_still_served(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
+    seed_shop(shop.id, 300, seed=3)
+
+    def refuse(summary: Any) -> Any:
+        raise insights_models.FitFailed("BG/NBD did not converge")
+
+    monkeypatch.setattr(insights_models, "fit", refuse)
+    run = insights_recompute.recompute(shop.id)
+    assert (run.status, run.error) == ("failed", "BG/NBD did not converge")
+    assert insights.rfm_overview(shop.id)["status"] == "ok"
+    assert all(p.p_alive is None for p in predictions(shop.id))
+
+
+def test_unexpected_errors_fail_the_run(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(insights_recompute, "_orders", lambda shop_id: 1 / 0)
+    run = insights_recompute.recompute(shop.id)
+    assert run.status == "failed" and "ZeroDivisionError" in run.error
+    assert db.session.scalar(select(func.count()).select_from(ModelRun)) == 1

@@ -1,0 +1,134 @@
+"""The dashboard for a range of shop-local days, read from the rollups (METRICS.md 1.2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import and_, func, select, true
+
+from xsight.extensions import db
+from xsight.models import Customer, Shop
+from xsight.models.rollup import CustomerStats, DailyShop, OrderEvent
+from xsight.models.types import from_minor
+
+E = OrderEvent
+MONEY_KPIS = ("gross_sales", "discounts", "returns", "net_sales", "aov")
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Range:
+    """An inclusive range of shop-local days."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Range:
+        """Return the range of equal length just before this one."""
+        return Range(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+
+def _totals(shop_id: int, r: Range) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    d = DailyShop
+    rows = db.session.execute(select(d.date, d.orders, d.gross_sales, d.discounts, d.returns,
+                                     d.net_sales, d.aov_numerator, d.aov_denominator)
+                              .where(d.shop_id == shop_id, d.date.between(r.start, r.end))).all()
+    found = {row[0]: row for row in rows}
+    by_day = []
+    sums = [0] * 7
+    for i in range(r.days):
+        day = r.start + timedelta(days=i)
+        row = found.get(day)
+        values = tuple(int(v) for v in row[1:]) if row else (0,) * 7
+        sums = [a + b for a, b in zip(sums, values, strict=True)]
+        by_day.append({"date": day.isoformat(), "orders": values[0],
+                       "net_sales": _money(values[4]), "gross_sales": _money(values[1])})
+    orders, gross, disc, ret, net, aov_num, aov_den = sums
+    totals: dict[str, Any] = {
+        "gross_sales": from_minor(gross), "discounts": from_minor(disc), "returns": from_minor(ret),
+        "net_sales": from_minor(net), "orders": orders,
+        "aov": from_minor(aov_num) / aov_den if aov_den else Decimal(0)}
+    totals.update(_customers(shop_id, r))
+    totals["returning_customer_rate"] = (
+        Decimal(totals["returning_customers"]) / totals["customers"] if totals["customers"] else Decimal(0))
+    return totals, by_day
+
+
+def _customers(shop_id: int, r: Range) -> dict[str, int]:
+    """Count distinct customers, new and returning ones over the whole range (not additive)."""
+    in_range = [E.shop_id == shop_id, E.kind == "order", E.counted == true(),
+                E.local_date.between(r.start, r.end), E.customer_key.is_not(None)]
+    customers = db.session.scalar(select(func.count(func.distinct(E.customer_key))).where(*in_range))
+    cs = CustomerStats
+    new = db.session.scalar(select(func.count()).select_from(cs).where(
+        cs.shop_id == shop_id, cs.first_order_date.between(r.start, r.end)))
+    returning = db.session.scalar(
+        select(func.count(func.distinct(E.customer_key))).select_from(E)
+        .join(cs, and_(cs.shop_id == E.shop_id, cs.customer_key == E.customer_key))
+        .where(*in_range, E.order_gid != cs.first_order_gid, E.processed_at >= cs.first_order_at))
+    return {"customers": int(customers or 0), "new_customers": int(new or 0),
+            "returning_customers": int(returning or 0)}
+
+
+def top_customers(shop_id: int, r: Range, top: int) -> list[dict[str, Any]]:
+    """Return the customers with the most order-attributed net sales on orders placed in the range."""
+    net = func.sum(E.attributed_net)
+    rows = db.session.execute(
+        select(E.customer_key, func.count(), net).where(
+            E.shop_id == shop_id, E.kind == "order", E.counted == true(),
+            E.local_date.between(r.start, r.end), E.customer_key.is_not(None))
+        .group_by(E.customer_key).order_by(net.desc(), E.customer_key).limit(top)).all()
+    gids = [str(key) for key, _, _ in rows if not str(key).startswith("email:")]
+    people = {c.shopify_gid: c for c in db.session.scalars(select(Customer).where(
+        Customer.shop_id == shop_id, Customer.shopify_gid.in_(gids)))} if gids else {}
+    result = []
+    for key, orders, amount in rows:
+        key = str(key)
+        person = people.get(key)
+        name = " ".join(p for p in (person.first_name, person.last_name) if p) if person else None
+        email = person.email if person else key.removeprefix("email:") if key.startswith("email:") else None
+        result.append({"id": person.id if person else None, "name": name or None, "email": email,
+                       "orders": int(orders), "net_sales": _money(int(amount))})
+    return result
+
+
+def _money(minor: int) -> str:
+    return str(from_minor(minor).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def _change(value: Decimal | int, previous: Decimal | int) -> float | None:
+    if not previous:
+        return None
+    return float(((Decimal(value) - Decimal(previous)) / abs(Decimal(previous)) * 100)
+                 .quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _show(name: str, value: Any) -> Any:
+    if name in MONEY_KPIS:
+        return str(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
+    if name == "returning_customer_rate":
+        return float(Decimal(value).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+    return value
+
+
+def dashboard(shop: Shop, start: date, end: date, top: int = 5) -> dict[str, Any]:
+    """Return KPIs with the previous period and change %, orders and net sales by day, top customers."""
+    current = Range(start, end)
+    previous = current.previous()
+    now, by_day = _totals(shop.id, current)
+    before, previous_by_day = _totals(shop.id, previous)
+    kpis = {name: {"value": _show(name, now[name]), "previous": _show(name, before[name]),
+                   "change_pct": _change(now[name], before[name])} for name in now}
+    return {
+        "range": {"start": start.isoformat(), "end": end.isoformat()},
+        "previous_range": {"start": previous.start.isoformat(), "end": previous.end.isoformat()},
+        "currency": shop.currency, "kpis": kpis, "by_day": by_day, "previous_by_day": previous_by_day,
+        "top_customers": top_customers(shop.id, current, top),
+    }

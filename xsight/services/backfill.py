@@ -14,7 +14,7 @@ from sqlalchemy import select
 from xsight.extensions import db
 from xsight.models import Order, Refund, Shop, SyncRun, WebhookDelivery
 from xsight.models.types import utcnow
-from xsight.services import sync_runs
+from xsight.services import rollups, sync_runs
 from xsight.services.ingest import graphql_rows
 from xsight.services.ingest.bulk_groups import write_group
 from xsight.services.ingest.writer import Writer, link_orders_to_customers
@@ -54,6 +54,8 @@ def run(run: SyncRun, *, commit_every: int | None = None) -> None:
         _write(run, resource, commit_every or COMMIT_EVERY_LINES)
     _refund_details(run, client)
     link_orders_to_customers(db.session, shop.id)
+    sync_runs.progress(run, step="analytics")
+    rollups.rebuild(db.session, shop.id)
     cursor = (datetime.fromisoformat(run.checkpoint["started_at"]) - CURSOR_OVERLAP).isoformat()
     shop.settings = {**(shop.settings or {}), "backfilled_at": utcnow().isoformat(),
                      "sync_cursor": {r: cursor for r in RESOURCES}}

@@ -19,6 +19,7 @@ from xsight.models import (
     WebhookDelivery,
 )
 from xsight.models.types import utcnow
+from xsight.services import rollups
 from xsight.services.ingest.values import gid
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,10 @@ def redact_customer(shop_id: int, customer_gid: str | None, order_gids: list[str
         if order.email:
             needles.append(order.email)
         order.email = None
+    db.session.flush()
+    # Rollups key guest orders by email: recompute them now that the email is gone.
+    rollups.refresh(db.session, shop_id, order_gids=[o.shopify_gid for o in orders],
+                    customer_gids=[customer_gid] if customer_gid else [])
     if needles:  # raw payloads that mention the customer go too
         db.session.execute(update(WebhookDelivery).where(
             WebhookDelivery.shop_id == shop_id,

@@ -6,7 +6,7 @@ from typing import Any
 
 from xsight.extensions import db
 from xsight.models import Shop, SyncRun
-from xsight.services import sync_runs
+from xsight.services import rollups, sync_runs
 from xsight.services.backfill import RESOURCES, write_order_refunds
 from xsight.services.ingest import graphql_rows
 from xsight.services.ingest.values import nodes
@@ -45,6 +45,7 @@ def run(run: SyncRun) -> None:
             writer.flush()
             if resource in ("customers", "orders"):
                 link_orders_to_customers(db.session, run.shop_id)
+            rollups.refresh_written(db.session, writer)
             processed += len(page.nodes)
             newest = page.last_updated_at or newest
             state.update(since=since, after=page.end_cursor, newest=newest)

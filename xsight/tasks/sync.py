@@ -13,6 +13,7 @@ from sqlalchemy import select
 from xsight.extensions import db
 from xsight.models import Shop, SyncRun
 from xsight.services import backfill, incremental, installs, sync_runs
+from xsight.tasks.analytics import recompute_insights
 from xsight.tasks.context import task_app
 from xsight.tasks.queue import huey
 
@@ -42,6 +43,8 @@ def run_sync(run_id: int, task=None) -> str:
         try:
             RUNNERS[run.kind](run)
             sync_runs.succeed(run)
+            if run.kind in ("backfill", "full"):
+                recompute_insights(run.shop_id)
             return "succeeded"
         except sync_runs.LeaseLost:
             log.warning("sync run taken over by another worker", extra={"sync_run_id": run_id})

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, scoped_session
 from xsight.errors import XSightError
 from xsight.models import Customer, Order, Product
 from xsight.models.types import utcnow
+from xsight.services import rollups
 from xsight.services.ingest import webhook_rows
 from xsight.services.ingest.values import gid
 from xsight.services.ingest.writer import Writer, link_orders_to_customers
@@ -74,8 +75,10 @@ def apply(session: Session | scoped_session[Any], shop_id: int, topic: str, payl
             writer.add("refund_line_items", line, refund["shopify_gid"])
         writer.flush()
     elif topic == "orders/delete":
+        order_gid = gid("Order", payload["id"])
         session.execute(delete(Order).where(Order.shop_id == shop_id,
-                                            Order.shopify_gid == gid("Order", payload["id"])))
+                                            Order.shopify_gid == order_gid))
+        rollups.refresh(session, shop_id, order_gids=[order_gid] if order_gid else [])
     elif topic == "products/delete":
         session.execute(update(Product).where(
             Product.shop_id == shop_id, Product.shopify_gid == gid("Product", payload["id"]))
@@ -88,4 +91,5 @@ def apply(session: Session | scoped_session[Any], shop_id: int, topic: str, payl
         pass  # its arrival wakes the waiting backfill (see services.backfill), nothing to store
     else:
         return "ignored"
+    rollups.refresh_written(session, writer)
     return "processed"

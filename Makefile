@@ -25,8 +25,9 @@ frontend:
 frontend-test: frontend
 	cd $(FRONTEND) && npm test --silent
 
-e2e: frontend
+e2e: frontend install
 	tests/e2e/run.sh
+	env -u DATABASE_URL -u REDIS_URL tests/e2e/run_demo.sh
 
 lint: install
 	$(BIN)/ruff check xsight tests bench

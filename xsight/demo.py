@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -20,7 +21,8 @@ from xsight.config import load_settings, project_root
 DEFAULT_APP_PORT = 5000
 DEFAULT_STORE_PORT = 8787
 DEMO_SHOP = "xsight-demo.myshopify.com"
-ACTIVITY_PER_SECOND = 0.5  # store changes (orders, refunds, customer edits) sent as webhooks
+# Store changes (orders, refunds, customer edits) per second, sent to the app as webhooks.
+ACTIVITY_PER_SECOND = float(os.environ.get("DEMO_ACTIVITY_RATE", "0.5"))
 STARTUP_TIMEOUT_S = 600  # generating a 1M-order shop takes a few minutes
 
 
@@ -53,9 +55,10 @@ def start_store(settings_env: dict[str, str], port: int, app_url: str,
                 instance: Path) -> subprocess.Popen[bytes]:
     """Start the simulated store in its own process (it generates the shop on first start)."""
     orders = os.environ.get("DEMO_ORDERS", "250")
-    db_path = instance / f"devstore-{orders}.sqlite3"
+    # History ends today so the dashboard's recent ranges have data; one store file per day.
+    db_path = instance / f"devstore-{orders}-{date.today():%Y%m%d}.sqlite3"
     command = [sys.executable, "-m", "xsight.devstore", "serve", "--db", str(db_path),
-               "--port", str(port), "--orders", orders, "--shop", DEMO_SHOP,
+               "--port", str(port), "--orders", orders, "--shop", DEMO_SHOP, "--end-date", "today",
                "--api-key", settings_env["SHOPIFY_API_KEY"],
                "--api-secret", settings_env["SHOPIFY_API_SECRET"],
                "--app-url", app_url, "--activity-rate", str(ACTIVITY_PER_SECOND)]

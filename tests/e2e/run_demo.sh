@@ -11,7 +11,8 @@ if [ ! -x "$CHROMIUM" ]; then
 fi
 log=$(mktemp /tmp/xsight-demo.XXXXXX.log)
 instance=$(mktemp -d /tmp/xsight-demo-instance.XXXXXX)
-INSTANCE_PATH="$instance" PORT="${E2E_APP_PORT:-0}" .venv/bin/python -m xsight.demo >"$log" 2>&1 &
+# No store activity: the tests compare what the page shows with what the API says.
+DEMO_ACTIVITY_RATE=0 INSTANCE_PATH="$instance" PORT="${E2E_APP_PORT:-0}" .venv/bin/python -m xsight.demo >"$log" 2>&1 &
 demo=$!
 cleanup() { kill -TERM "$demo" 2>/dev/null || true; wait "$demo" 2>/dev/null || true; rm -rf "$instance"; }
 trap cleanup EXIT

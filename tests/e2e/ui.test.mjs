@@ -135,12 +135,12 @@ describe("embedded UI in Chromium", { skip: skipReason ?? false }, () => {
     assert.deepEqual(again.kpis, first.kpis);
 
     await page.getByRole("button", { name: "Last 30 days", exact: true }).click();
-    await page.getByRole("button", { name: "Last 7 days", exact: true }).click();
+    await page.getByRole("button", { name: "Last 90 days", exact: true }).click();
     const next = waitForDashboard(page);
     await page.getByRole("button", { name: "Apply", exact: true }).click();
     const second = await (await next).json();
     assert.notEqual(second.range.start, first.range.start);
-    await page.getByRole("button", { name: "Last 7 days", exact: true }).waitFor();
+    await page.getByRole("button", { name: "Last 90 days", exact: true }).waitFor();
     await page.getByTestId("kpi-orders").waitFor();
     const shown = await readKpis(page);
     assert.deepEqual(shown, await expectedKpiText(page, second));

@@ -28,6 +28,7 @@ export function TopCustomers({ customers, currency }: Props) {
         ) : (
           <DataTable
             hideScrollIndicator
+            truncate
             increasedTableDensity
             columnContentTypes={["text", "numeric", "numeric"]}
             headings={["Customer", "Orders", "Net sales"]}

@@ -95,3 +95,22 @@ def test_unexpected_errors_fail_the_run(shop: Shop, monkeypatch: pytest.MonkeyPa
     run = insights_recompute.recompute(shop.id)
     assert run.status == "failed" and "ZeroDivisionError" in run.error
     assert db.session.scalar(select(func.count()).select_from(ModelRun)) == 1
+
+
+def test_recompute_skips_while_one_runs_and_takes_over_a_stale_one(
+        app: Flask, make_shop: Callable[..., Shop]) -> None:
+    from datetime import timedelta
+
+    from xsight.models import ModelRun
+    from xsight.models.types import utcnow
+    from xsight.tasks.analytics import RECOMPUTE_STALE_AFTER, recompute_insights
+
+    shop = make_shop()
+    with app.app_context():
+        running = ModelRun(shop_id=shop.id, status="running", started_at=utcnow())
+        db.session.add(running)
+        db.session.commit()
+        assert recompute_insights.call_local(shop.id) == "locked"
+        running.started_at = utcnow() - RECOMPUTE_STALE_AFTER - timedelta(seconds=1)
+        db.session.commit()
+        assert recompute_insights.call_local(shop.id) != "locked"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from huey import crontab
-from huey.exceptions import TaskLockedException
 from sqlalchemy import select
 
 from xsight.extensions import db
-from xsight.models import Shop
+from xsight.models import ModelRun, Shop
+from xsight.models.types import utcnow
 from xsight.services import insights_recompute
 from xsight.tasks.context import task_app
 from xsight.tasks.queue import huey
@@ -17,26 +18,31 @@ from xsight.tasks.queue import huey
 log = logging.getLogger(__name__)
 
 NIGHTLY_HOUR_UTC = 3
+RECOMPUTE_STALE_AFTER = timedelta(minutes=30)
 
 
-def insights_lock(shop_id: int):
-    """Return the lock that keeps two recomputes of one shop from overlapping."""
-    return huey.lock_task(f"insights-shop-{shop_id}")
+def recompute_in_progress(shop_id: int) -> bool:
+    """Return True while another recompute of the shop is running (and not presumed dead)."""
+    since = utcnow() - RECOMPUTE_STALE_AFTER
+    return db.session.scalar(select(ModelRun.id).where(
+        ModelRun.shop_id == shop_id, ModelRun.status == "running",
+        ModelRun.started_at > since).limit(1)) is not None
 
 
 @huey.task(retries=1, retry_delay=60)
 def recompute_insights(shop_id: int) -> str:
     """Recompute one shop's predictions, RFM, cohorts and model quality; return the run's status."""
     with task_app():
-        try:
-            with insights_lock(shop_id):
-                shop = db.session.get(Shop, shop_id)
-                if shop is None or not shop.installed:
-                    return "skipped"
-                return insights_recompute.recompute(shop_id).status
-        except TaskLockedException:
+        shop = db.session.get(Shop, shop_id)
+        if shop is None or not shop.installed:
+            return "skipped"
+        # Not a queue lock: a killed worker would leave one behind for good. A running run
+        # older than RECOMPUTE_STALE_AFTER is presumed dead; results are replaced atomically, so
+        # a rare overlap of two recomputes is harmless.
+        if recompute_in_progress(shop_id):
             log.info("insights recompute already running", extra={"shop_id": shop_id})
             return "locked"
+        return insights_recompute.recompute(shop_id).status
 
 
 @huey.periodic_task(crontab(minute="17", hour=str(NIGHTLY_HOUR_UTC)))

@@ -1,0 +1,90 @@
+"""Webhook intake under wrk (a C load generator), so the client does not eat the server's CPU.
+
+Usage: python -m bench.webhook_wrk [--deliveries 20000] [--workers 2] [--seconds 10]
+Pre-signs N deliveries with unique webhook ids into a wrk Lua script, serves the app with gunicorn
+(gevent workers) on loopback, runs wrk with 16 connections and prints throughput and latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.webhook_bench import SETUP, body, headers
+
+LUA = """
+local requests = {}
+local n = 0
+function init(args)
+  for line in io.lines("%s") do
+    local item = {}
+    local sep = line:find("\\t")
+    local head, payload = line:sub(1, sep - 1), line:sub(sep + 1)
+    local hdrs = {}
+    for key, value in head:gmatch("([^=;]+)=([^;]*)") do hdrs[key] = value end
+    n = n + 1
+    requests[n] = wrk.format("POST", "/webhooks", hdrs, payload)
+  end
+  counter = 0
+end
+function request()
+  counter = counter + 1
+  return requests[(counter %% n) + 1]
+end
+"""
+
+
+def main() -> None:
+    """Run the benchmark and print wrk's summary and a Markdown row."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--deliveries", type=int, default=20000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    from bench.webhook_bench import SECRET
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        with (folder / "requests.tsv").open("w") as out:
+            for n in range(args.deliveries):
+                raw = body(n)
+                head = ";".join(f"{k}={v}" for k, v in headers(raw).items())
+                out.write(f"{head}\t{raw.decode()}\n")
+        (folder / "load.lua").write_text(LUA % (folder / "requests.tsv"))
+        env = {**os.environ, "XSIGHT_ENV": "development", "INSTANCE_PATH": tmp,
+               "SHOPIFY_API_KEY": "bench", "SHOPIFY_API_SECRET": SECRET,
+               "DATABASE_URL": args.database_url}
+        subprocess.run([sys.executable, "-c", SETUP], env=env, check=True)
+        port = 19000 + os.getpid() % 1000
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "gevent", "-w",
+                                   str(args.workers), "-b", f"127.0.0.1:{port}", "--log-level",
+                                   "warning", "wsgi:app"], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                try:
+                    httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            out = subprocess.run(["wrk", "-t1", "-c16", f"-d{args.seconds}s", "--latency", "-s",
+                                  str(folder / "load.lua"), f"http://127.0.0.1:{port}"],
+                                 capture_output=True, text=True, check=True).stdout
+        finally:
+            server.terminate()
+            server.wait(10)
+    print(out)
+    print(json.dumps({"workers": args.workers, "deliveries_presigned": args.deliveries}))
+
+
+if __name__ == "__main__":
+    main()

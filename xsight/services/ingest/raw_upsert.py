@@ -22,6 +22,10 @@ from xsight.models.types import Money, UTCDateTime, to_minor
 
 Converter = Callable[[Any], Any]
 PYFORMAT = re.compile(r"%\((\w+)\)s")
+# The VALUES list of a compiled psycopg INSERT, placeholders possibly cast (`%s::BIGINT`).
+VALUES_LIST = re.compile(r"VALUES \((?:%s(?:::[A-Z ]+(?:\(\d+\))?)?(?:, )?)+\) ")
+# Batches at least this big go through COPY and a staging table on PostgreSQL.
+COPY_MIN_ROWS = 500
 CONFLICT_KEY = ("shop_id", "shopify_gid")
 
 
@@ -109,6 +113,27 @@ def upsert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]])
         params.append(values)
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(sql, params)
+        if dialect.name == "postgresql" and len(params) >= COPY_MIN_ROWS:
+            _copy_then_upsert(cursor, table, order, sql, params)
+        else:
+            cursor.executemany(sql, params)
     finally:
         cursor.close()
+
+
+def _copy_then_upsert(cursor: Any, table: Table, order: tuple[str, ...], sql: str,
+                      params: list[Any]) -> None:
+    """COPY a big batch into a temporary table, then upsert it with one INSERT … SELECT."""
+    # Identifiers come from our own table metadata, never from input.
+    stage = f"_stage_{table.name}"
+    columns = ", ".join(f'"{name}"' for name in order)
+    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS "  # noqa: S608
+                   f"SELECT {columns} FROM {table.name} WITH NO DATA")
+    cursor.execute(f"TRUNCATE {stage}")
+    with cursor.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
+        for values in params:
+            copy.write_row(values)
+    upsert_sql, replaced = VALUES_LIST.subn(f"SELECT {columns} FROM {stage} ", sql, count=1)  # noqa: S608
+    if not replaced:
+        raise RuntimeError(f"Cannot turn the upsert of {table.name} into INSERT … SELECT.")
+    cursor.execute(upsert_sql)

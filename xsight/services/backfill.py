@@ -15,13 +15,13 @@ from xsight.extensions import db
 from xsight.models import Order, Refund, Shop, SyncRun, WebhookDelivery
 from xsight.models.types import utcnow
 from xsight.services import rollups, sync_runs
-from xsight.services.ingest import graphql_rows
-from xsight.services.ingest.bulk_groups import write_group
+from xsight.services.ingest.bulk_groups import write_group, write_refunds
 from xsight.services.ingest.writer import Writer, link_orders_to_customers
 from xsight.services.shopify_app import http_client
 from xsight.services.shopify_client import client_for, refresh_shop_details
 from xsight.shopify import bulk, jsonl
 from xsight.shopify.client import AdminClient
+from xsight.shopify.orders import fetch_refunds
 
 log = logging.getLogger(__name__)
 
@@ -159,12 +159,5 @@ def _refund_details(run: SyncRun, client: AdminClient) -> None:
 
 
 def write_order_refunds(writer: Writer, client: AdminClient, order_gid: str) -> None:
-    """Queue every refund of one order with its line items, shipping and adjustments."""
-    order = client.execute("OrderRefunds", {"id": order_gid}).get("order")
-    if not order:
-        return
-    for refund in order.get("refunds") or []:
-        writer.add("refunds", graphql_rows.refund(refund), order_gid)
-        for line in graphql_rows.nodes(refund.get("refundLineItems")):
-            writer.add("refund_line_items", graphql_rows.refund_line_item(line, refund["id"]),
-                       refund["id"])
+    """Queue every refund of one order in detail (bulk exports cannot nest those connections)."""
+    write_refunds(writer, order_gid, fetch_refunds(client, order_gid))

@@ -7,17 +7,17 @@ from typing import Any
 from xsight.extensions import db
 from xsight.models import Shop, SyncRun
 from xsight.services import rollups, sync_runs
-from xsight.services.backfill import RESOURCES, write_order_refunds
+from xsight.services.backfill import RESOURCES
 from xsight.services.ingest import graphql_rows
+from xsight.services.ingest.bulk_groups import write_refunds
 from xsight.services.ingest.values import nodes
 from xsight.services.ingest.writer import Writer, link_orders_to_customers
 from xsight.services.shopify_client import client_for, refresh_shop_details
 from xsight.shopify.client import AdminClient
+from xsight.shopify.orders import complete_order
 from xsight.shopify.paginate import paginate
 
 PAGE_DOCUMENTS = {"customers": "CustomersPage", "products": "ProductsPage", "orders": "OrdersPage"}
-REFUNDS_PER_PAGE = 1  # OrdersPage's $refundsFirst default: more refunds than this need OrderRefunds
-LINE_ITEMS_PAGE = 100
 
 
 def run(run: SyncRun) -> None:
@@ -71,37 +71,11 @@ def _write_node(writer: Writer, client: AdminClient, resource: str, node: dict[s
 
 
 def _write_order(writer: Writer, client: AdminClient, node: dict[str, Any]) -> None:
+    """Queue an order with all of its line items and refunds (fetching what the page cut short)."""
+    complete_order(client, node)
     order = graphql_rows.order(node)
     gid = order["shopify_gid"]
     writer.add("orders", order)
-    for line in _all_line_items(client, node):
+    for line in nodes(node.get("lineItems")):
         writer.add("order_line_items", graphql_rows.line_item(line, node.get("updatedAt")), gid)
-    refunds = node.get("refunds") or []
-    nested_more = any(((r.get(k) or {}).get("pageInfo") or {}).get("hasNextPage")
-                      for r in refunds
-                      for k in ("refundLineItems", "refundShippingLines", "orderAdjustments"))
-    # A full refunds list may hide more refunds: fetch them all in detail.
-    truncated = nested_more or len(refunds) >= REFUNDS_PER_PAGE
-    if truncated:
-        write_order_refunds(writer, client, gid)
-        return
-    for refund in refunds:
-        writer.add("refunds", graphql_rows.refund(refund), gid)
-        for line in nodes(refund.get("refundLineItems")):
-            writer.add("refund_line_items", graphql_rows.refund_line_item(line, refund["id"]),
-                       refund["id"])
-
-
-def _all_line_items(client: AdminClient, node: dict[str, Any]) -> list[dict[str, Any]]:
-    connection = node.get("lineItems") or {}
-    lines = nodes(connection)
-    info = connection.get("pageInfo") or {}
-    after = info.get("endCursor")
-    while info.get("hasNextPage"):
-        data = client.execute("OrderLineItems", {"id": node["id"], "first": LINE_ITEMS_PAGE,
-                                                 "after": after})
-        connection = (data.get("order") or {}).get("lineItems") or {}
-        lines += nodes(connection)
-        info = connection.get("pageInfo") or {}
-        after = info.get("endCursor")
-    return lines
+    write_refunds(writer, gid, node.get("refunds") or [])

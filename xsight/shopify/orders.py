@@ -27,10 +27,21 @@ def complete_order(client: AdminClient, order: dict[str, Any],
     _refetch_connection(client, order, "lineItems", "OrderLineItems", "order.lineItems")
     if _refunds_incomplete(order.get("refunds"), int(sizes["refundsFirst"])):
         order["refunds"] = _fetch_refunds(client, order["id"])
-    for refund in order.get("refunds") or []:
+    _complete_refunds(client, order.get("refunds") or [])
+    return order
+
+
+def fetch_refunds(client: AdminClient, order_id: str) -> list[dict[str, Any]]:
+    """Return every refund of an order with all of its line items, shipping and adjustments."""
+    refunds = _fetch_refunds(client, order_id)
+    _complete_refunds(client, refunds)
+    return refunds
+
+
+def _complete_refunds(client: AdminClient, refunds: list[dict[str, Any]]) -> None:
+    for refund in refunds:
         if any(_truncated(refund.get(name)) for name in _REFUND_CONNECTIONS):
             _complete_refund(client, refund)
-    return order
 
 
 def _truncated(connection: Mapping[str, Any] | None) -> bool:

@@ -31,6 +31,15 @@ def write_group(writer: Writer, resource: str, group: Group) -> int:
     return count
 
 
+def write_refunds(writer: Writer, order_gid: str, refunds: list[dict[str, Any]]) -> None:
+    """Queue an order's Refund nodes with whatever refund line items they carry."""
+    for refund in refunds:
+        writer.add("refunds", graphql_rows.refund(refund), order_gid)
+        for line in nodes(refund.get("refundLineItems")):
+            writer.add("refund_line_items", graphql_rows.refund_line_item(line, refund["id"]),
+                       refund["id"])
+
+
 def _root(writer: Writer, resource: str, node: dict[str, Any]) -> None:
     if resource == "customers":
         writer.add("customers", graphql_rows.customer(node))
@@ -39,10 +48,6 @@ def _root(writer: Writer, resource: str, node: dict[str, Any]) -> None:
     elif resource == "orders":
         row = graphql_rows.order(node)
         writer.add("orders", row)
-        for refund in node.get("refunds") or []:
-            writer.add("refunds", graphql_rows.refund(refund), row["shopify_gid"])
-            for line in nodes(refund.get("refundLineItems")):
-                writer.add("refund_line_items",
-                           graphql_rows.refund_line_item(line, refund["id"]), refund["id"])
+        write_refunds(writer, row["shopify_gid"], node.get("refunds") or [])
     else:
         raise ValueError(f"Unknown bulk resource {resource!r}.")

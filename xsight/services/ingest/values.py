@@ -7,6 +7,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from xsight.shopify.gid import GID_PREFIX, make_gid
+
 ZERO = Decimal("0")
 
 
@@ -54,7 +56,7 @@ def gid(kind: str, value: Any) -> str | None:
     if value is None or value == "":
         return None
     text = str(value)
-    return text if text.startswith("gid://") else f"gid://shopify/{kind}/{text}"
+    return text if text.startswith(GID_PREFIX) else make_gid(kind, text)
 
 
 def nested_id(value: Any) -> str | None:

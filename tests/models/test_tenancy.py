@@ -16,6 +16,7 @@ from xsight.models import (
     ComplianceRequest,
     Customer,
     CustomerDataAccess,
+    CustomerEvent,
     Order,
     OrderLineItem,
     Product,
@@ -24,6 +25,7 @@ from xsight.models import (
     RefundLineItem,
     Segment,
     SegmentMembership,
+    SegmentTagRun,
     Shop,
     SyncRun,
     WebhookDelivery,
@@ -60,6 +62,8 @@ def fill_shop(shop_id: int) -> None:
         OrderLineItem(shop_id=shop_id, shopify_gid="gid://shopify/LineItem/1", order_id=order.id,
                       quantity=1, original_unit_price=Decimal("12.50")),
         SegmentMembership(shop_id=shop_id, segment_id=segment.id, customer_id=customer.id),
+        SegmentTagRun(shop_id=shop_id, segment_id=segment.id, tag="xsight-all"),
+        CustomerEvent(shop_id=shop_id, customer_id=customer.id, kind="customer_updated"),
     ])
     db.session.flush()
     db.session.add(RefundLineItem(shop_id=shop_id, shopify_gid="gid://shopify/RefundLineItem/1",
@@ -98,7 +102,8 @@ def fill_analytics(shop_id: int, order_id: int, customer_id: int) -> None:
 TENANT_MODELS = [ComplianceRequest, Customer, CustomerDataAccess, Order, OrderLineItem, Product,
                  ProductVariant, OrderEvent, DailyShop, CustomerStats, CustomerMonth, ModelRun,
                  CustomerPrediction,
-                 Refund, RefundLineItem, Segment, SegmentMembership, SyncRun, WebhookDelivery]
+                 Refund, RefundLineItem, Segment, SegmentMembership, SyncRun, WebhookDelivery,
+                 CustomerEvent, SegmentTagRun]
 
 
 def test_every_tenant_table_is_covered() -> None:

@@ -3,11 +3,12 @@
 from xsight.models.access_log import CustomerDataAccess
 from xsight.models.compliance import ComplianceRequest
 from xsight.models.customer import Customer
+from xsight.models.customer_event import CustomerEvent
 from xsight.models.order import Order, OrderLineItem, Refund, RefundLineItem
 from xsight.models.prediction import CustomerPrediction, ModelRun
 from xsight.models.product import Product, ProductVariant
 from xsight.models.rollup import CustomerMonth, CustomerStats, DailyShop, OrderEvent
-from xsight.models.segment import Segment, SegmentMembership
+from xsight.models.segment import Segment, SegmentMembership, SegmentTagRun
 from xsight.models.shop import Shop
 from xsight.models.sync_run import SyncRun
 from xsight.models.webhook_delivery import WebhookDelivery
@@ -16,6 +17,7 @@ __all__ = [
     "ComplianceRequest",
     "Customer",
     "CustomerDataAccess",
+    "CustomerEvent",
     "CustomerMonth",
     "CustomerPrediction",
     "CustomerStats",
@@ -30,6 +32,7 @@ __all__ = [
     "RefundLineItem",
     "Segment",
     "SegmentMembership",
+    "SegmentTagRun",
     "Shop",
     "SyncRun",
     "WebhookDelivery",

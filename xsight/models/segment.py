@@ -24,6 +24,8 @@ class Segment(TenantMixin, db.Model):  # type: ignore[name-defined]
     description: Mapped[str | None] = mapped_column(Text)
     rules: Mapped[dict[str, Any]] = mapped_column(JsonType, nullable=False)
     tag_writeback: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    # The built-in template this segment was made from, if any.
+    template: Mapped[str | None] = mapped_column(String(64))
     member_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     count_history: Mapped[list[Any]] = mapped_column(JsonType, default=list, nullable=False)
     refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -47,3 +49,26 @@ class SegmentMembership(TenantMixin, db.Model):  # type: ignore[name-defined]
         BigId, ForeignKey("customers.id", ondelete="CASCADE"), nullable=False)
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+TAG_RUN_STATUSES = ("running", "succeeded", "failed")
+
+
+class SegmentTagRun(TenantMixin, db.Model):  # type: ignore[name-defined]
+    """One write-back of a segment's tag to Shopify: who got it, who lost it, how it ended."""
+
+    __tablename__ = "segment_tag_runs"
+    __table_args__ = (Index("ix_segment_tag_runs_shop_segment", "shop_id", "segment_id", "started_at"),)
+
+    segment_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("segments.id", ondelete="CASCADE"), nullable=False)
+    tag: Mapped[str] = mapped_column(String(255), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), default="running", nullable=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    to_add: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    to_remove: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    added: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    removed: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    failed: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    error: Mapped[str | None] = mapped_column(Text)

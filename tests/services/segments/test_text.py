@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.services.segments.strategies import all_leaves, trees
 from xsight.services.segments.text import QuerySyntaxError, format_rules, parse
@@ -102,3 +103,30 @@ def test_injection_values_are_data() -> None:
     evil = "x'; DROP TABLE customers; --"
     rules = parse(format_rules(canonical({"field": "customer_tags", "op": "contains", "value": evil})))
     assert rules == {"field": "customer_tags", "op": "contains", "value": evil}
+
+
+ALPHABET = "abcdefghijklmnopqrstuvwxyz_ ()',=<>!-+.0123456789ANDORNTISBEWCMLHdwmy\\\"\n\t;é"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=st.text(alphabet=ALPHABET, max_size=80) | st.text(max_size=40))
+def test_random_text_parses_or_fails_with_a_positioned_error(text: str) -> None:
+    """Fuzz: any input either yields a canonical tree or a 400 with a position inside the text."""
+    try:
+        rules = parse(text)
+    except QuerySyntaxError as exc:
+        assert 0 <= exc.details["position"] <= len(text)
+        assert exc.status == 400
+    else:
+        assert canonical(rules) == rules
+        assert parse(format_rules(rules)) == rules
+
+
+@settings(max_examples=300, deadline=None)
+@given(tree=trees(max_leaves=6), cut=st.integers(min_value=0, max_value=200))
+def test_truncated_queries_never_crash(tree: dict[str, Any], cut: int) -> None:
+    text = format_rules(canonical(tree))[:cut]
+    try:
+        parse(text)
+    except QuerySyntaxError as exc:
+        assert 0 <= exc.details["position"] <= len(text)

@@ -1,4 +1,4 @@
-"""Fuzz the webhook intake: random bodies, headers and sizes never crash it, and nothing unsigned is stored."""
+"""Fuzz the webhook intake: random bodies, headers and sizes never crash it; nothing unsigned is stored."""
 
 from __future__ import annotations
 

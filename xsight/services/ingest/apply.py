@@ -11,6 +11,7 @@ from xsight.errors import XSightError
 from xsight.models import Customer, Order, Product
 from xsight.models.types import utcnow
 from xsight.services import rollups
+from xsight.services.crm import customer_changes
 from xsight.services.ingest import webhook_rows
 from xsight.services.ingest.values import gid
 from xsight.services.ingest.writer import Writer, link_orders_to_customers
@@ -48,8 +49,12 @@ def apply(session: Session | scoped_session[Any], shop_id: int, topic: str, payl
     writer = Writer(session, shop_id)
     if topic in CUSTOMER_TOPICS:
         row = webhook_rows.customer(payload)
+        before = (customer_changes.snapshot(session, shop_id, row["shopify_gid"])
+                  if topic == "customers/update" else None)
         writer.add("customers", row)
         writer.flush()
+        if before is not None:
+            customer_changes.record_update(session, shop_id, row["shopify_gid"], before)
         link_orders_to_customers(session, shop_id, [row["shopify_gid"]])
     elif topic in ORDER_TOPICS:
         rows = webhook_rows.order(payload)

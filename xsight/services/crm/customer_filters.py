@@ -1,0 +1,105 @@
+"""Turn the customer list's filters into SQL conditions over the facts subquery."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Subquery, cast, exists, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import JSONB
+
+from xsight.errors import NotFound
+from xsight.extensions import db
+from xsight.models import Segment, SegmentMembership, Shop
+from xsight.models.types import to_minor
+from xsight.services.crm.customer_list import name_expression
+
+
+@dataclass(frozen=True)
+class CustomerFilters:
+    """Validated filters of `GET /customers` (None or empty = not filtered)."""
+
+    q: str | None = None
+    rfm_group: tuple[str, ...] = ()
+    churn_risk: tuple[str, ...] = ()
+    p_alive_min: float | None = None
+    p_alive_max: float | None = None
+    clv_min: Decimal | None = None
+    clv_max: Decimal | None = None
+    country: tuple[str, ...] = ()
+    tag: tuple[str, ...] = ()
+    spent_min: Decimal | None = None
+    spent_max: Decimal | None = None
+    orders_min: int | None = None
+    orders_max: int | None = None
+    first_order_from: date | None = None
+    first_order_to: date | None = None
+    last_order_from: date | None = None
+    last_order_to: date | None = None
+    email_subscription_status: tuple[str, ...] = ()
+    segment_id: int | None = None
+
+
+def like_pattern(text: str) -> str:
+    """Return a LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped by `\\`."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def has_tag(column: ColumnElement[Any], tag: str) -> ColumnElement[bool]:
+    """Return whether a JSON list-of-strings column contains `tag` (exact), on either backend."""
+    if db.engine.dialect.name == "postgresql":
+        return column.op("@>")(cast(literal(json.dumps([tag])), JSONB))  # type: ignore[no-any-return]
+    items = func.json_each(column).table_valued("value").alias("tag_items")
+    return exists(select(literal(1)).select_from(items).where(items.c.value == tag))
+
+
+def is_member(facts: Subquery, shop_id: int, segment_id: int) -> ColumnElement[bool]:
+    """Return whether the facts row is a current member of the segment."""
+    m = SegmentMembership
+    return exists(select(m.id).where(m.shop_id == shop_id, m.segment_id == segment_id,
+                                     m.customer_id == facts.c.customer_id, m.left_at.is_(None)))
+
+
+def _range(column: ColumnElement[Any], low: Any, high: Any) -> list[ColumnElement[bool]]:
+    found = []
+    if low is not None:
+        found.append(column >= low)
+    if high is not None:
+        found.append(column <= high)
+    return found
+
+
+def conditions(shop: Shop, facts: Subquery, f: CustomerFilters) -> list[ColumnElement[bool]]:
+    """Return one SQL condition per filter that is set; an unknown segment is a 404."""
+    c = facts.c
+    found: list[ColumnElement[bool]] = []
+    if f.q:
+        pattern = like_pattern(f.q)
+        found.append(or_(func.lower(c.email).like(pattern, escape="\\"),
+                         name_expression(facts).like(pattern, escape="\\")))
+    for column, values in ((c.rfm_group, f.rfm_group), (c.churn_risk, f.churn_risk),
+                           (c.country, f.country)):
+        if values:
+            found.append(column.in_(values))
+    if f.email_subscription_status:
+        found.append(func.lower(c.email_subscription_status).in_(
+            [v.lower() for v in f.email_subscription_status]))
+    found += [has_tag(c.customer_tags, tag) for tag in f.tag]
+    found += _range(c.p_alive, f.p_alive_min, f.p_alive_max)
+    found += _range(c.predicted_clv, None if f.clv_min is None else float(f.clv_min),
+                    None if f.clv_max is None else float(f.clv_max))
+    found += _range(c.amount_spent, None if f.spent_min is None else to_minor(f.spent_min),
+                    None if f.spent_max is None else to_minor(f.spent_max))
+    found += _range(c.number_of_orders, f.orders_min, f.orders_max)
+    found += _range(c.first_order_date, f.first_order_from, f.first_order_to)
+    found += _range(c.last_order_date, f.last_order_from, f.last_order_to)
+    if f.segment_id is not None:
+        if db.session.scalar(select(Segment.id).where(Segment.shop_id == shop.id,
+                                                      Segment.id == f.segment_id)) is None:
+            raise NotFound(f"Segment {f.segment_id} does not exist in this shop.")
+        found.append(is_member(facts, shop.id, f.segment_id))
+    return found

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from xsight.models import ModelRun
 from xsight.models.types import utcnow
+from xsight.services.crm import facts
 
 RFM = ("CHAMPIONS", "LOYAL", "ACTIVE", "NEW", "PROMISING", "NEEDS_ATTENTION", "ALMOST_LOST", "AT_RISK",
        "PREVIOUSLY_LOYAL", "DORMANT")
@@ -112,5 +113,6 @@ def build(session: Session | scoped_session[Any], shop_id: int, n: int) -> int:
                'gid://shopify/ProductVariant/' || (o.id % 50), 'Product ' || (o.id % 50), 1, o.total_price,
                0, 0, false, {q['now']}
         FROM orders o WHERE o.shop_id = :shop"""), params)
+    facts.rebuild(session, shop_id)
     session.commit()
     return run.id

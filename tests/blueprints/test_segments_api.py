@@ -16,6 +16,7 @@ from tests.conftest import ShopifyHelper
 from tests.services.segments.population import NOW
 from xsight.extensions import db
 from xsight.models import Customer, CustomerStats, Shop
+from xsight.services.crm import facts
 
 
 @pytest.fixture
@@ -32,6 +33,7 @@ def shop(app: Flask, make_shop: Callable[..., Shop]) -> Shop:
                     first_order_date=NOW.date(), last_order_at=NOW, last_order_date=NOW.date(),
                     lifetime_orders=1 + n % 4, gross_sales=n * 100_000, discounts=0, returns=0,
                     net_sales=n * 100_000, avg_net_order_value=n * 100_000 // (1 + n % 4)))
+        facts.rebuild(db.session, made.id)
         db.session.commit()
     return made
 

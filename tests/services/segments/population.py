@@ -19,6 +19,7 @@ from xsight.models import (
     Order,
     OrderLineItem,
 )
+from xsight.services.crm import facts
 
 TAGS = ("vip", "VIP", "Wholesale", "newsletter", "café", "b2b", "x'; DROP TABLE customers; --")
 COUNTRIES = ("US", "CA", "GB", "DE", None)
@@ -74,6 +75,7 @@ def build(rng: random.Random, shop_id: int, n: int) -> list[Person]:
                                               customer_id=c.id, orders=p.orders, net_sales=0,
                                               **p.prediction))
         _orders(rng, shop_id, c.id, p)
+    facts.rebuild(db.session, shop_id)
     db.session.commit()
     return people
 

@@ -13,6 +13,7 @@ from tests.services.segments.population import NOW
 from xsight.errors import BadRequest, NotFound
 from xsight.extensions import db
 from xsight.models import Customer, CustomerStats, Segment, SegmentMembership, Shop
+from xsight.services.crm import facts
 from xsight.services.segments import membership, store, templates
 from xsight.services.segments.text import QuerySyntaxError
 
@@ -26,6 +27,7 @@ def _customer(shop_id: int, n: int, spent: int | None) -> int:
                                      first_order_at=NOW, first_order_date=NOW.date(), last_order_at=NOW,
                                      last_order_date=NOW.date(), lifetime_orders=1, gross_sales=spent,
                                      discounts=0, returns=0, net_sales=spent, avg_net_order_value=spent))
+    facts.rebuild(db.session, shop_id)
     db.session.commit()
     return c.id
 
@@ -34,6 +36,7 @@ def _spend(customer_id: int, minor: int) -> None:
     c = db.session.get(Customer, customer_id)
     stats = db.session.scalars(select(CustomerStats).where(CustomerStats.customer_key == c.shopify_gid)).one()
     stats.net_sales = minor
+    facts.refresh(db.session, c.shop_id, [c.shopify_gid])
     db.session.commit()
 
 

@@ -12,6 +12,7 @@ from xsight.errors import Conflict, XSightError
 from xsight.extensions import db
 from xsight.models import Customer, CustomerEvent, Segment, SegmentMembership, SegmentTagRun, Shop
 from xsight.models.types import utcnow
+from xsight.services.crm import facts as crm_facts
 from xsight.services.segments.store import tag_for
 from xsight.services.shopify_client import client_for
 from xsight.shopify import tags as shopify_tags
@@ -96,6 +97,7 @@ def _apply(client: Any, tag_run: SegmentTagRun, action: str, people: list[tuple[
         tag_run.added += len(done)
     else:
         tag_run.removed += len(done)
+    crm_facts.refresh_ids(db.session, tag_run.shop_id, [cid for cid, gid in people if gid in done])
     tag_run.failed += len(outcome.failed)
     if outcome.failed and not tag_run.error:
         first = next(iter(outcome.failed.values()))

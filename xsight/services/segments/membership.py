@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, func, insert, literal, select, update
 
 from xsight.extensions import db
 from xsight.models import Segment, SegmentMembership, Shop
@@ -16,7 +16,6 @@ from xsight.services.segments import query
 log = logging.getLogger(__name__)
 
 HISTORY_POINTS = 90
-CHUNK = 500
 
 
 def refresh(segment_id: int, now: datetime | None = None) -> dict[str, int] | None:
@@ -32,26 +31,25 @@ def refresh(segment_id: int, now: datetime | None = None) -> dict[str, int] | No
     segment = db.session.get(Segment, segment_id)
     shop = db.session.get(Shop, locked.shop_id)
     assert segment is not None and shop is not None
-    current = query.member_ids(shop, segment.rules, now)
-    active = {row.customer_id: row.id for row in db.session.execute(
-        select(SegmentMembership.customer_id, SegmentMembership.id)
-        .where(SegmentMembership.shop_id == shop.id, SegmentMembership.segment_id == segment.id,
-               SegmentMembership.left_at.is_(None)))}
-    entered = sorted(current - active.keys())
-    left = sorted(active[c] for c in active.keys() - current)
-    for i in range(0, len(entered), CHUNK):
-        db.session.execute(insert(SegmentMembership), [
-            {"shop_id": shop.id, "segment_id": segment.id, "customer_id": c, "entered_at": now}
-            for c in entered[i:i + CHUNK]])
-    for i in range(0, len(left), CHUNK):
-        db.session.execute(update(SegmentMembership)
-                           .where(SegmentMembership.id.in_(left[i:i + CHUNK]))
-                           .values(left_at=now), execution_options={"synchronize_session": False})
-    history: list[Any] = [*segment.count_history, {"at": now.isoformat(), "count": len(current)}]
+    facts, where = query.condition(shop, segment.rules, now)
+    m = SegmentMembership.__table__
+    open_stay = and_(m.c.shop_id == shop.id, m.c.segment_id == segment.id, m.c.left_at.is_(None))
+    # Set-based diff: the selected ids never travel to Python (a segment may hold 10^5 customers).
+    before = db.session.scalar(select(func.count()).select_from(m).where(open_stay)) or 0
+    left = _count(db.session.execute(update(m).where(open_stay, m.c.customer_id.not_in(
+        select(facts.c.customer_id).where(where))).values(left_at=now)))
+    already = select(m.c.id).where(open_stay, m.c.customer_id == facts.c.customer_id).exists()
+    db.session.execute(insert(m).from_select(
+        ["shop_id", "segment_id", "customer_id", "entered_at"],
+        select(literal(shop.id), literal(segment.id), facts.c.customer_id, literal(now, m.c.entered_at.type))
+        .where(where, ~already)))
+    current = db.session.scalar(select(func.count()).select_from(m).where(open_stay)) or 0
+    entered = current - (before - left)  # INSERT … SELECT has no portable row count (psycopg: -1)
+    history: list[Any] = [*segment.count_history, {"at": now.isoformat(), "count": current}]
     segment.count_history = history[-HISTORY_POINTS:]
-    segment.member_count = len(current)
+    segment.member_count = current
     db.session.commit()
-    return {"entered": len(entered), "left": len(left), "count": len(current)}
+    return {"entered": entered, "left": left, "count": current}
 
 
 def segments_to_refresh(shop_id: int, touched: frozenset[str] | None = None) -> list[int]:
@@ -69,3 +67,8 @@ def refresh_shop(shop_id: int, touched: frozenset[str] | None = None) -> int:
         if refresh(segment_id) is not None:
             done += 1
     return done
+
+
+def _count(result: Any) -> int:
+    """Return how many rows an INSERT or UPDATE touched."""
+    return int(result.rowcount)

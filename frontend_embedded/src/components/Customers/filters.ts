@@ -66,17 +66,9 @@ export function filtersToParams(filters: CustomerFilters, sort: CustomerSort = D
   return params;
 }
 
-/** Return the API path of one page of customers. */
-export function customersPath(
-  filters: CustomerFilters,
-  sort: CustomerSort,
-  after: string | null,
-  limit: number = PAGE_SIZE,
-): string {
-  const params = filtersToParams(filters, sort);
-  params.set("limit", String(limit));
-  if (after) params.set("after", after);
-  return `/customers?${params.toString()}`;
+/** Return the API path of the customer list for these filters (the pager adds `limit` and `after`). */
+export function customersPath(filters: CustomerFilters, sort: CustomerSort): string {
+  return `/customers?${filtersToParams(filters, sort).toString()}`;
 }
 
 /** Return the API path of the CSV export of every customer matching the filters. */

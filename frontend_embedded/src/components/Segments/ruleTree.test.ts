@@ -30,11 +30,11 @@ describe("rule tree editing", () => {
       op: "and",
       children: [
         { field: "amount_spent", op: ">", value: "" },
-        { op: "or", children: [{ field: "rfm_group", op: "=", value: "CHAMPIONS" }, { field: "last_order_date", op: "<", value: "" }] },
+        { op: "or", children: [{ field: "rfm_group", op: "=", value: "CHAMPIONS" }, { field: "last_order_date", op: "<", value: "-30d" }] },
       ],
     });
     expect(leafCount(tree)).toBe(3);
-    expect(getNode(tree, [1, 1])).toEqual({ field: "last_order_date", op: "<", value: "" });
+    expect(getNode(tree, [1, 1])).toEqual({ field: "last_order_date", op: "<", value: "-30d" });
   });
 
   it("removes a node, and a NOT together with its only child", () => {

@@ -73,7 +73,7 @@ export function CustomerFiltersBar({ filters, onChange, sort, onSort, loading, c
     {
       key: "rfm_group",
       label: "RFM group",
-      shortcut: true,
+      pinned: true,
       filter: (
         <ChoiceList
           title="RFM group"
@@ -88,7 +88,7 @@ export function CustomerFiltersBar({ filters, onChange, sort, onSort, loading, c
     {
       key: "churn_risk",
       label: "Churn risk",
-      shortcut: true,
+      pinned: true,
       filter: (
         <ChoiceList
           title="Churn risk"

@@ -14,7 +14,7 @@ interface Props {
   loading?: boolean;
   pagination?: IndexTableProps["pagination"];
   emptyState?: ReactNode;
-  /** Fewer columns, for narrow cards (the builder's preview sample). */
+  /** Fewer columns, for cards that share the page with a sidebar (segment members). */
   compact?: boolean;
 }
 
@@ -28,7 +28,7 @@ export function CustomersTable({ customers, currency, loading, pagination, empty
   const date = (value: string | null) => (value ? formatCalendarDate(value, locale) : "—");
   const money = (value: string | null) => (value === null ? "—" : formatMoney(value, currency, locale));
   const headings: IndexTableProps["headings"] = compact
-    ? [{ title: "Customer" }, { title: "RFM group" }, { title: "Orders", alignment: "end" }, { title: "Amount spent", alignment: "end" }]
+    ? [{ title: "Customer" }, { title: "RFM group" }, { title: "Churn risk" }, { title: "Orders", alignment: "end" }, { title: "Amount spent", alignment: "end" }]
     : [
         { title: "Customer" },
         { title: "RFM group" },
@@ -73,11 +73,9 @@ export function CustomersTable({ customers, currency, loading, pagination, empty
           <IndexTable.Cell>
             <RfmBadge group={customer.rfm_group} />
           </IndexTable.Cell>
-          {!compact && (
-            <IndexTable.Cell>
-              <ChurnBadge risk={customer.churn_risk} />
-            </IndexTable.Cell>
-          )}
+          <IndexTable.Cell>
+            <ChurnBadge risk={customer.churn_risk} />
+          </IndexTable.Cell>
           <IndexTable.Cell>
             <Text as="span" alignment="end" numeric>
               {formatCount(customer.number_of_orders ?? 0, locale)}

@@ -66,6 +66,7 @@ export function MembersCard({ segment }: { segment: Segment }) {
           customers={data.customers}
           currency={data.currency || currency}
           loading={pages.loading}
+          compact
           pagination={{
             hasNext: pages.hasNext,
             hasPrevious: pages.hasPrevious && !pages.loading,

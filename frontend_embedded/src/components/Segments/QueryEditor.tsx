@@ -13,13 +13,20 @@ interface Props {
   error: QueryError | null;
 }
 
-/** Return the query's line holding `position` and a caret under that column. */
+/** Characters of context shown on each side of a syntax error. */
+const CONTEXT = 30;
+
+/** Return the query's line holding `position` (trimmed to the text around it) and a caret under that column. */
 export function caretLines(query: string, position: number): [string, string] {
   const at = Math.max(0, Math.min(position, query.length));
-  const start = query.lastIndexOf("\n", at - 1) + 1;
-  const endIndex = query.indexOf("\n", at);
-  const line = query.slice(start, endIndex === -1 ? undefined : endIndex);
-  return [line, `${" ".repeat(at - start)}^`];
+  const lineStart = query.lastIndexOf("\n", at - 1) + 1;
+  const newline = query.indexOf("\n", at);
+  const lineEnd = newline === -1 ? query.length : newline;
+  const from = Math.max(lineStart, at - CONTEXT);
+  const to = Math.min(lineEnd, at + CONTEXT);
+  const prefix = from > lineStart ? "…" : "";
+  const line = `${prefix}${query.slice(from, to)}${to < lineEnd ? "…" : ""}`;
+  return [line, `${" ".repeat(prefix.length + at - from)}^`];
 }
 
 export function QueryEditor({ query, onChange, error }: Props) {

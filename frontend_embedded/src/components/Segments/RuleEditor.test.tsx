@@ -24,12 +24,12 @@ const select = (name: string) => screen.getByLabelText(name) as HTMLSelectElemen
 describe("RuleEditor", () => {
   it("adds conditions and nested groups, and removes them", () => {
     renderWithShop(<Harness initial={{ op: "and", children: [] }} />);
-    fireEvent.click(screen.getByRole("button", { name: "Add a condition to segment" }));
+    fireEvent.click(screen.getByRole("button", { name: "Add condition to segment" }));
     expect(screen.getAllByTestId("rule-leaf")).toHaveLength(1);
-    fireEvent.click(screen.getByRole("button", { name: "Add a nested group to segment" }));
+    fireEvent.click(screen.getByRole("button", { name: "Add group to segment" }));
     expect(screen.getAllByTestId("rule-group")).toHaveLength(1);
     fireEvent.change(select("Group 2: match"), { target: { value: "and" } });
-    fireEvent.click(screen.getByRole("button", { name: "Add a condition to group 2" }));
+    fireEvent.click(screen.getByRole("button", { name: "Add condition to group 2" }));
     expect(latest).toEqual({
       op: "and",
       children: [
@@ -55,7 +55,7 @@ describe("RuleEditor", () => {
     fireEvent.change(select("Condition 1 field"), { target: { value: "rfm_group" } });
     expect(select("Condition 1 value").value).toBe("CHAMPIONS");
     fireEvent.change(select("Condition 1 operator"), { target: { value: "in" } });
-    fireEvent.click(screen.getByLabelText("LOYAL"));
+    fireEvent.click(screen.getByLabelText("Loyal"));
     expect(latest!.children[0]).toEqual({ field: "rfm_group", op: "in", value: ["CHAMPIONS", "LOYAL"] });
 
     fireEvent.change(select("Condition 1 field"), { target: { value: "last_order_date" } });
@@ -66,10 +66,10 @@ describe("RuleEditor", () => {
 
   it("negates a condition with Not and shows it unwrapped", () => {
     renderWithShop(<Harness initial={{ op: "or", children: [{ field: "amount_spent", op: ">", value: "5" }] }} />);
-    fireEvent.click(screen.getByLabelText("Not"));
+    fireEvent.click(screen.getByLabelText("Not condition 1"));
     expect(latest).toEqual({ op: "or", children: [{ op: "not", children: [{ field: "amount_spent", op: ">", value: "5" }] }] });
     expect((screen.getByLabelText("Condition 1.1 value") as HTMLInputElement).value).toBe("5");
-    fireEvent.click(screen.getByLabelText("Not"));
+    fireEvent.click(screen.getByLabelText("Not condition 1.1"));
     expect(latest).toEqual({ op: "or", children: [{ field: "amount_spent", op: ">", value: "5" }] });
   });
 });

@@ -51,6 +51,15 @@ interface Ctx extends Props {
   apply: (edit: (tree: RuleNode) => RuleNode) => void;
 }
 
+/** "Not", naming the condition or group for screen readers ("Not condition 2.1"). */
+function NotLabel({ name }: { name: string }) {
+  return (
+    <>
+      Not<span className="xsight-visually-hidden"> {name.toLowerCase()}</span>
+    </>
+  );
+}
+
 const label = (path: Path) => `Condition ${path.map((i) => i + 1).join(".")}`;
 
 function LeafEditor({ leaf, path, notPath, negated, ctx }: { leaf: RuleLeaf; path: Path; notPath: Path; negated: boolean; ctx: Ctx }) {
@@ -58,33 +67,35 @@ function LeafEditor({ leaf, path, notPath, negated, ctx }: { leaf: RuleLeaf; pat
   const name = label(path);
   return (
     <Box paddingBlock="100" data-testid="rule-leaf">
-      <InlineStack gap="200" blockAlign="start" wrap>
-        <Checkbox label="Not" checked={negated} onChange={() => ctx.apply((t) => toggleNot(t, notPath))} />
-        <Select
-          label={`${name} field`}
-          labelHidden
-          options={ctx.fields.map((f) => ({ label: f.label, value: f.name }))}
-          value={leaf.field}
-          onChange={(next) => {
-            const nextField = ctx.fields.find((f) => f.name === next);
-            if (nextField) ctx.apply((t) => changeField(t, path, nextField));
-          }}
-        />
-        <Select
-          label={`${name} operator`}
-          labelHidden
-          options={(field?.ops ?? [leaf.op]).map((op) => ({ label: opLabel(op, field?.kind ?? ""), value: op }))}
-          value={leaf.op}
-          onChange={(op) => ctx.apply((t) => changeOp(t, path, op, field))}
-        />
-        <ValueEditor
-          field={field}
-          op={leaf.op}
-          value={leaf.value}
-          label={`${name} value`}
-          currency={ctx.currency}
-          onChange={(value) => ctx.apply((t) => changeValue(t, path, value))}
-        />
+      <InlineStack gap="200" align="space-between" blockAlign="start" wrap={false}>
+        <InlineStack gap="200" blockAlign="start" wrap>
+          <Checkbox label={<NotLabel name={name} />} checked={negated} onChange={() => ctx.apply((t) => toggleNot(t, notPath))} />
+          <Select
+            label={`${name} field`}
+            labelHidden
+            options={ctx.fields.map((f) => ({ label: f.label, value: f.name }))}
+            value={leaf.field}
+            onChange={(next) => {
+              const nextField = ctx.fields.find((f) => f.name === next);
+              if (nextField) ctx.apply((t) => changeField(t, path, nextField));
+            }}
+          />
+          <Select
+            label={`${name} operator`}
+            labelHidden
+            options={(field?.ops ?? [leaf.op]).map((op) => ({ label: opLabel(op, field?.kind ?? ""), value: op }))}
+            value={leaf.op}
+            onChange={(op) => ctx.apply((t) => changeOp(t, path, op, field))}
+          />
+          <ValueEditor
+            field={field}
+            op={leaf.op}
+            value={leaf.value}
+            label={`${name} value`}
+            currency={ctx.currency}
+            onChange={(value) => ctx.apply((t) => changeValue(t, path, value))}
+          />
+        </InlineStack>
         <Button icon={DeleteIcon} variant="tertiary" accessibilityLabel={`Remove ${name.toLowerCase()}`} onClick={() => ctx.apply((t) => removeNode(t, path))} />
       </InlineStack>
     </Box>
@@ -99,7 +110,7 @@ function GroupEditor({ group, path, notPath, negated, ctx }: { group: RuleGroup;
     <div className={root ? undefined : "xsight-rule-group"} data-negated={negated} data-testid={root ? "rule-root" : "rule-group"}>
       <BlockStack gap="200">
         <InlineStack gap="200" blockAlign="center">
-          {!root && <Checkbox label="Not" checked={negated} onChange={() => ctx.apply((t) => toggleNot(t, notPath))} />}
+          {!root && <Checkbox label={<NotLabel name={name} />} checked={negated} onChange={() => ctx.apply((t) => toggleNot(t, notPath))} />}
           <Text as="span">{root ? "Customers who match" : "Match"}</Text>
           <Select
             label={`${name}: match`}
@@ -123,10 +134,10 @@ function GroupEditor({ group, path, notPath, negated, ctx }: { group: RuleGroup;
         ))}
         {first && (
           <InlineStack gap="200">
-            <Button onClick={() => ctx.apply((t) => addLeaf(t, path, first))} accessibilityLabel={`Add a condition to ${name.toLowerCase()}`}>
+            <Button onClick={() => ctx.apply((t) => addLeaf(t, path, first))} accessibilityLabel={`Add condition to ${name.toLowerCase()}`}>
               Add condition
             </Button>
-            <Button variant="plain" onClick={() => ctx.apply((t) => addGroup(t, path, first))} accessibilityLabel={`Add a nested group to ${name.toLowerCase()}`}>
+            <Button variant="plain" onClick={() => ctx.apply((t) => addGroup(t, path, first))} accessibilityLabel={`Add group to ${name.toLowerCase()}`}>
               Add group
             </Button>
           </InlineStack>

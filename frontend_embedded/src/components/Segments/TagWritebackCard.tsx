@@ -1,5 +1,5 @@
 /** Tag write-back: tag the segment's members in Shopify, the last runs, and "Write tags now". */
-import { Badge, BlockStack, Box, Button, Card, Checkbox, DataTable, InlineStack, SkeletonBodyText, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Box, Button, Card, Checkbox, InlineStack, SkeletonBodyText, Text } from "@shopify/polaris";
 import { useState } from "react";
 import type { Segment, TagRun } from "../../crmTypes";
 import { ApiError, apiFetch, useApi } from "../../hooks/useApi";
@@ -78,18 +78,26 @@ export function TagWritebackCard({ segment, onToggle }: Props) {
             No tags written yet.
           </Text>
         ) : (
-          <DataTable
-            increasedTableDensity
-            columnContentTypes={["text", "text", "numeric"]}
-            headings={["Run", "Status", "Added / removed"]}
-            rows={runs.data.runs.slice(0, 5).map((run) => [
-              formatDateTime(run.started_at, timeZone, locale),
-              <Badge key={run.id} tone={STATUS_TONE[run.status]}>
-                {run.status}
-              </Badge>,
-              run.error ?? `${formatCount(run.added ?? 0, locale)} / ${formatCount(run.removed ?? 0, locale)}`,
-            ])}
-          />
+          <ul aria-label="Last tag runs" style={{ listStyle: "none", margin: 0, padding: 0 }}>
+            {runs.data.runs.slice(0, 5).map((run) => (
+              <li key={run.id}>
+                <Box paddingBlock="150" borderBlockEndWidth="025" borderColor="border-secondary">
+                  <BlockStack gap="050">
+                    <InlineStack align="space-between" blockAlign="center">
+                      <Text as="span" variant="bodySm">
+                        {formatDateTime(run.started_at, timeZone, locale)}
+                      </Text>
+                      <Badge tone={STATUS_TONE[run.status]}>{run.status}</Badge>
+                    </InlineStack>
+                    <Text as="span" variant="bodySm" tone={run.error ? "critical" : "subdued"}>
+                      {run.error ??
+                        `${formatCount(run.added ?? 0, locale)} tagged, ${formatCount(run.removed ?? 0, locale)} untagged${run.failed ? `, ${formatCount(run.failed, locale)} failed` : ""}`}
+                    </Text>
+                  </BlockStack>
+                </Box>
+              </li>
+            ))}
+          </ul>
         )}
       </BlockStack>
     </Card>

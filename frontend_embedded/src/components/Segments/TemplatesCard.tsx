@@ -28,7 +28,7 @@ export function TemplatesCard({ templates }: { templates: SegmentTemplate[] | nu
                   <Button
                     size="slim"
                     onClick={() => navigate(`/segments/new#template=${encodeURIComponent(template.key)}`)}
-                    accessibilityLabel={`Use the ${template.name} template`}
+                    accessibilityLabel={`Use template: ${template.name}`}
                   >
                     Use template
                   </Button>

@@ -15,6 +15,12 @@ interface Props {
   label: string;
 }
 
+/** Return an enum value as words ("NOT_SUBSCRIBED" → "Not subscribed"). */
+export function humanize(value: string): string {
+  const words = value.toLowerCase().replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 function text(value: LeafValue | undefined): string {
   if (value === undefined || value === null) return "";
   return Array.isArray(value) ? String(value[0] ?? "") : String(value);
@@ -36,7 +42,7 @@ function Single({ kind, field, value, onChange, label, currency }: { kind: strin
     case "date":
       return <DateInput label={label} value={value} onChange={onChange} />;
     case "enum":
-      return <Select label={label} labelHidden options={(field.values ?? []).map((v) => ({ label: v, value: v }))} value={value} onChange={onChange} />;
+      return <Select label={label} labelHidden options={(field.values ?? []).map((v) => ({ label: humanize(v), value: v }))} value={value} onChange={onChange} />;
     case "product":
       return <TextField label={label} labelHidden placeholder="Product ID, e.g. 8123456789" value={value} onChange={onChange} autoComplete="off" />;
     case "tags":
@@ -67,7 +73,7 @@ export function ValueEditor({ field, op, value, onChange, currency, label }: Pro
           title={label}
           titleHidden
           allowMultiple
-          choices={(field.values ?? []).map((v) => ({ label: v, value: v }))}
+          choices={(field.values ?? []).map((v) => ({ label: humanize(v), value: v }))}
           selected={list(value)}
           onChange={onChange}
         />

@@ -258,7 +258,11 @@ describe("CRM pages in Chromium", { skip: skipReason ?? false }, () => {
     await page.getByRole("button", { name: "Save" }).click();
     await page.waitForURL((u) => /^\/segments\/\d+$/.test(u.pathname));
     await page.getByRole("button", { name: "Write tags now" }).click();
-    await page.getByText("running").first().waitFor();
+    await page.getByText("Running", { exact: true }).first().waitFor();
+    // The card follows the run until it ends (the mock's runs take 2 s).
+    await page.getByText("Succeeded", { exact: true }).first().waitFor({ timeout: 15_000 });
+    const runs = (await api(page, `/segments/${new URL(page.url()).pathname.split("/")[2]}/tag-runs`)).runs;
+    await page.getByText(`${count(runs[0].added)} tagged, ${count(runs[0].removed)} untagged`).waitFor();
     await noSeriousA11yViolations(page, "segment");
     await page.screenshot({ path: join(SHOTS, "segment-tags.png"), fullPage: true });
     await page.getByRole("button", { name: "Delete" }).click();

@@ -21,7 +21,7 @@ export function DateInput({ label, value, onChange }: Props) {
   const rel: RelativeDate = relative ?? { amount: 30, unit: "d", direction: "past" };
   const setRel = (patch: Partial<RelativeDate>) => onChange(formatRelative({ ...rel, ...patch }));
   return (
-    <InlineStack gap="200" blockAlign="center" wrap={false}>
+    <InlineStack gap="200" align="start" blockAlign="center">
       <Select
         label={`${label}, kind of date`}
         labelHidden

@@ -68,7 +68,7 @@ function LeafEditor({ leaf, path, notPath, negated, ctx }: { leaf: RuleLeaf; pat
   return (
     <Box paddingBlock="100" data-testid="rule-leaf">
       <InlineStack gap="200" align="space-between" blockAlign="start" wrap={false}>
-        <InlineStack gap="200" blockAlign="start" wrap>
+        <InlineStack gap="200" align="start" blockAlign="start" wrap>
           <Checkbox label={<NotLabel name={name} />} checked={negated} onChange={() => ctx.apply((t) => toggleNot(t, notPath))} />
           <Select
             label={`${name} field`}

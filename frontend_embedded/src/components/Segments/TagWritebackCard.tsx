@@ -1,12 +1,13 @@
 /** Tag write-back: tag the segment's members in Shopify, the last runs, and "Write tags now". */
 import { Badge, BlockStack, Box, Button, Card, Checkbox, InlineStack, SkeletonBodyText, Text } from "@shopify/polaris";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { Segment, TagRun } from "../../crmTypes";
 import { ApiError, apiFetch, useApi } from "../../hooks/useApi";
 import { formatCount, formatDateTime } from "../../lib/format";
 import { toast } from "../../lib/toast";
 import { useShopEnv } from "../../shopContext";
 import { ErrorBanner } from "../Layout/ErrorBanner";
+import { humanize } from "./ValueEditor";
 
 const STATUS_TONE: Record<string, "success" | "critical" | "info" | "attention" | undefined> = {
   succeeded: "success",
@@ -14,6 +15,18 @@ const STATUS_TONE: Record<string, "success" | "critical" | "info" | "attention" 
   running: "info",
   queued: "attention",
 };
+
+/** While a tag run is active, check on it this often (ms). */
+const RUN_POLL_MS = 2000;
+
+const isActive = (run: TagRun) => run.status === "queued" || run.status === "running";
+
+function runSummary(run: TagRun, locale: string): string {
+  if (run.error) return run.error;
+  const n = (v: number | null) => formatCount(v ?? 0, locale);
+  if (isActive(run)) return `${n(run.to_add)} to tag, ${n(run.to_remove)} to untag`;
+  return `${n(run.added)} tagged, ${n(run.removed)} untagged${run.failed ? `, ${n(run.failed)} failed` : ""}`;
+}
 
 interface Props {
   segment: Segment;
@@ -25,7 +38,14 @@ export function TagWritebackCard({ segment, onToggle }: Props) {
   const runs = useApi<{ runs: TagRun[] }>(`/segments/${segment.id}/tag-runs`);
   const [saving, setSaving] = useState(false);
   const [starting, setStarting] = useState(false);
-  const active = runs.data?.runs.some((run) => run.status === "queued" || run.status === "running") ?? false;
+  const active = runs.data?.runs.some(isActive) ?? false;
+  const { reload } = runs;
+  // While a run is going, follow it until it ends.
+  useEffect(() => {
+    if (!active) return;
+    const timer = window.setInterval(reload, RUN_POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [active, reload]);
 
   async function toggle(enabled: boolean) {
     setSaving(true);
@@ -87,11 +107,10 @@ export function TagWritebackCard({ segment, onToggle }: Props) {
                       <Text as="span" variant="bodySm">
                         {formatDateTime(run.started_at, timeZone, locale)}
                       </Text>
-                      <Badge tone={STATUS_TONE[run.status]}>{run.status}</Badge>
+                      <Badge tone={STATUS_TONE[run.status]}>{humanize(run.status)}</Badge>
                     </InlineStack>
                     <Text as="span" variant="bodySm" tone={run.error ? "critical" : "subdued"}>
-                      {run.error ??
-                        `${formatCount(run.added ?? 0, locale)} tagged, ${formatCount(run.removed ?? 0, locale)} untagged${run.failed ? `, ${formatCount(run.failed, locale)} failed` : ""}`}
+                      {runSummary(run, locale)}
                     </Text>
                   </BlockStack>
                 </Box>

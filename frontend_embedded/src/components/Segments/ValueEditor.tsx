@@ -59,7 +59,7 @@ export function ValueEditor({ field, op, value, onChange, currency, label }: Pro
     const pair = list(value);
     const set = (i: number, v: string) => onChange(i === 0 ? [v, pair[1] ?? ""] : [pair[0] ?? "", v]);
     return (
-      <InlineStack gap="200" blockAlign="center" wrap={false}>
+      <InlineStack gap="200" align="start" blockAlign="center">
         <Single kind={kind} field={field} value={pair[0] ?? ""} onChange={(v) => set(0, v)} label={`${label}, from`} currency={currency} />
         <span aria-hidden="true">and</span>
         <Single kind={kind} field={field} value={pair[1] ?? ""} onChange={(v) => set(1, v)} label={`${label}, to`} currency={currency} />

@@ -288,6 +288,39 @@ describe("CRM pages in Chromium", { skip: skipReason ?? false }, () => {
     await empty.close();
   });
 
+  it("loads every CRM page without layout shift", async () => {
+    const pages = [
+      ["/customers", ".Polaris-IndexTable__TableRow"],
+      ["/segments", ".Polaris-IndexTable__TableRow"],
+      ["/segments/new", "text=Add condition"],
+    ];
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const probe = await context.newPage();
+    await gotoApp(probe, "/customers");
+    const someone = (await api(probe, "/customers?limit=1")).customers[0];
+    const segment = (await api(probe, "/segments")).segments[0];
+    pages.push([`/customers/${someone.id}`, '[data-testid="timeline-event"]']);
+    if (segment) pages.push([`/segments/${segment.id}`, "text=saved members"]);
+    await probe.close();
+    for (const [path, ready] of pages) {
+      const page = await context.newPage();
+      await page.addInitScript(() => {
+        window.__cls = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__cls += entry.value;
+        }).observe({ type: "layout-shift", buffered: true });
+      });
+      await gotoApp(page, path);
+      await page.locator(ready).first().waitFor();
+      await page.waitForTimeout(800);
+      const cls = await page.evaluate(() => window.__cls);
+      console.log(`${path}: CLS ${cls.toFixed(3)}`);
+      assert.ok(cls < 0.1, `${path}: CLS ${cls}`);
+      await page.close();
+    }
+    await context.close();
+  });
+
   it("shows an error banner with Retry on the customer list", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -299,6 +332,7 @@ describe("CRM pages in Chromium", { skip: skipReason ?? false }, () => {
     });
     await gotoApp(page, "/customers");
     await page.getByText("The database is restarting; try again in a moment.").waitFor();
+    assert.equal(await page.getByText("No customers yet").count(), 0, "an error is not an empty store");
     await page.screenshot({ path: join(SHOTS, "customers-error.png"), fullPage: true });
     await page.getByRole("button", { name: "Retry" }).click();
     await page.locator(".Polaris-IndexTable__TableRow").first().waitFor();

@@ -11,13 +11,16 @@ import type { CustomerDetail } from "../crmTypes";
 import { useApi } from "../hooks/useApi";
 import { navigate, usePathname } from "../router";
 
-function CardSkeleton({ lines }: { lines: number }) {
+/** A card-sized placeholder about as tall as the card it stands for, so nothing jumps when data arrives. */
+function CardSkeleton({ lines, height }: { lines: number; height: number }) {
   return (
     <Card>
-      <BlockStack gap="300">
-        <SkeletonDisplayText size="small" />
-        <SkeletonBodyText lines={lines} />
-      </BlockStack>
+      <div style={{ minHeight: height }}>
+        <BlockStack gap="300">
+          <SkeletonDisplayText size="small" />
+          <SkeletonBodyText lines={lines} />
+        </BlockStack>
+      </div>
     </Card>
   );
 }
@@ -48,17 +51,17 @@ export default function CustomerPage() {
           <Layout>
             <Layout.Section>
               <BlockStack gap="400">
-                {data ? <StatsCard detail={data} /> : <CardSkeleton lines={4} />}
-                {data ? <PredictionsCard detail={data} /> : <CardSkeleton lines={3} />}
-                {data ? <OrdersCard detail={data} /> : <CardSkeleton lines={6} />}
+                {data ? <StatsCard detail={data} /> : <CardSkeleton lines={4} height={140} />}
+                {data ? <PredictionsCard detail={data} /> : <CardSkeleton lines={3} height={150} />}
+                {data ? <OrdersCard detail={data} /> : <CardSkeleton lines={6} height={400} />}
                 {data && <ProductsCard detail={data} />}
                 <CustomerTimeline customerId={id} />
               </BlockStack>
             </Layout.Section>
             <Layout.Section variant="oneThird">
               <BlockStack gap="400">
-                {data ? <IdentityCard detail={data} /> : <CardSkeleton lines={5} />}
-                {data ? <RfmCard detail={data} /> : <CardSkeleton lines={4} />}
+                {data ? <IdentityCard detail={data} /> : <CardSkeleton lines={5} height={200} />}
+                {data ? <RfmCard detail={data} /> : <CardSkeleton lines={4} height={130} />}
                 {data && <SegmentsCard detail={data} />}
               </BlockStack>
             </Layout.Section>

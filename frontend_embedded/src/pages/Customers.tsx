@@ -83,40 +83,48 @@ export default function CustomersPage() {
     >
       <BlockStack gap="400">
         {pages.error && <ErrorBanner title="Customers could not be loaded" error={pages.error} onRetry={pages.reload} />}
-        <Card padding="0">
-          <CustomerFiltersBar
-            filters={filters}
-            onChange={setFilters}
-            sort={sort}
-            onSort={setSort}
-            loading={pages.loading && data !== null}
-            currency={currency}
-          />
-          {!data && !pages.error ? (
-            <Box padding="400" minHeight="480px">
-              <SkeletonBodyText lines={12} />
-            </Box>
-          ) : (
-            <CustomersTable
-              customers={data?.customers ?? []}
+        {!(pages.error && !data) && (
+          <Card padding="0">
+            <CustomerFiltersBar
+              filters={filters}
+              onChange={setFilters}
+              sort={sort}
+              onSort={setSort}
+              loading={pages.loading && data !== null}
               currency={currency}
-              loading={pages.loading}
-              emptyState={emptyState}
-              pagination={{
-                hasNext: pages.hasNext,
-                hasPrevious: pages.hasPrevious && !pages.loading,
-                onNext: pages.next,
-                onPrevious: pages.previous,
-                label: rangeLabel,
-              }}
             />
-          )}
-        </Card>
-        <InlineStack align="center">
-          <Text as="p" variant="bodySm" tone="subdued">
-            Amounts in {currency}. Predictions come from the last model run; see Analytics.
-          </Text>
-        </InlineStack>
+            {!data ? (
+              <Box padding="400" minHeight="480px">
+                <SkeletonBodyText lines={12} />
+              </Box>
+            ) : (
+              <CustomersTable
+                customers={data.customers}
+                currency={currency}
+                loading={pages.loading}
+                emptyState={emptyState}
+                pagination={
+                  data.total > 0
+                    ? {
+                        hasNext: pages.hasNext,
+                        hasPrevious: pages.hasPrevious && !pages.loading,
+                        onNext: pages.next,
+                        onPrevious: pages.previous,
+                        label: rangeLabel,
+                      }
+                    : undefined
+                }
+              />
+            )}
+          </Card>
+        )}
+        {data && data.total > 0 && (
+          <InlineStack align="center">
+            <Text as="p" variant="bodySm" tone="subdued">
+              Amounts in {currency}. Predictions come from the last model run; see Analytics.
+            </Text>
+          </InlineStack>
+        )}
       </BlockStack>
     </AppPage>
   );

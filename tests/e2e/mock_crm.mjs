@@ -137,6 +137,31 @@ export function createCrm({ empty = false } = {}) {
           currency: CURRENCY,
         });
       }
+      if (get && path === "/orders") {
+        const p = url.searchParams;
+        const list = (k) => (p.get(k) ? p.get(k).split(",").map((v) => v.trim().toUpperCase()) : null);
+        const fin = list("financial_status"), ful = list("fulfillment_status");
+        const all = customers.flatMap((c) => ordersOf(c, CURRENCY)).filter((o) =>
+          (!p.get("from") || o.processed_at.slice(0, 10) >= p.get("from")) && (!p.get("to") || o.processed_at.slice(0, 10) <= p.get("to")) &&
+          (!fin || fin.includes(o.financial_status)) && (!ful || ful.includes(o.fulfillment_status)) &&
+          (!p.get("min_total") || Number(o.total_price) >= Number(p.get("min_total"))) && (!p.get("max_total") || Number(o.total_price) <= Number(p.get("max_total"))) &&
+          (!p.get("customer_id") || o.customer.id === Number(p.get("customer_id"))));
+        const sort = p.get("sort") ?? "processed_at", dir = p.get("direction") === "asc" ? 1 : -1;
+        const key = (o) => (sort === "total_price" ? Number(o.total_price) : o[sort]);
+        all.sort((a, b) => (key(a) === key(b) ? a.id - b.id : (key(a) < key(b) ? -1 : 1) * dir));
+        const limit = Math.min(250, Number(p.get("limit") ?? 50)), offset = p.get("after") ? dec(p.get("after"))?.o ?? 0 : 0;
+        return send(res, 200, { orders: all.slice(offset, offset + limit), total: all.length, next_cursor: offset + limit < all.length ? enc({ o: offset + limit }) : null, currency: CURRENCY });
+      }
+      if ((hit = m(/^\/orders\/(\d+)$/)) && get) {
+        const c = customers.find((x) => x.id === Math.floor(Number(hit[1]) / 100));
+        const o = c && ordersOf(c, CURRENCY).find((x) => x.id === Number(hit[1]));
+        if (!o) return send(res, 404, { error: "not_found", message: `No order ${hit[1]} in this shop.` });
+        const total = Number(o.total_price), tax = Math.round(total * 0.0909 * 100) / 100;
+        const [pid, title] = PRODUCTS[o.id % PRODUCTS.length];
+        return send(res, 200, { order: { ...o, subtotal: (total - tax).toFixed(2), total_discounts: "0.00", total_shipping: "0.00", total_tax: tax.toFixed(2), tags: [],
+          line_items: [{ title, sku: `SKU-${pid.slice(-3)}`, quantity: o.line_item_count, original_unit_price: (total / o.line_item_count).toFixed(2), total_discount: "0.00", product_gid: `gid://shopify/Product/${pid}`, variant_gid: `gid://shopify/ProductVariant/${pid}1` }],
+          refunds: Number(o.total_refunded) > 0 ? [{ processed_at: o.processed_at, note: "Damaged in transit", total_refunded: o.total_refunded, line_items: [] }] : [] } });
+      }
       if (get && path === "/segments") return send(res, 200, { segments: segments.map(view) });
       if (get && path === "/segments/templates") return send(res, 200, { templates: TEMPLATES });
       if (get && path === "/segments/fields") return send(res, 200, { fields: FIELDS });

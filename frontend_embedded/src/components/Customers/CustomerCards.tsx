@@ -33,6 +33,7 @@ export function IdentityCard({ detail }: { detail: CustomerDetail }) {
   const { locale, timeZone } = useShopEnv();
   const c = detail.customer;
   const place = [c.state, c.country].filter(Boolean).join(", ");
+  const subscribed = c.email_subscription_status?.toUpperCase() === "SUBSCRIBED";
   return (
     <Card>
       <BlockStack gap="300">
@@ -46,8 +47,8 @@ export function IdentityCard({ detail }: { detail: CustomerDetail }) {
           </Text>
         </BlockStack>
         <InlineStack gap="100">
-          <Badge tone={c.email_subscription_status === "SUBSCRIBED" ? "success" : undefined}>
-            {c.email_subscription_status === "SUBSCRIBED" ? "Subscribed to email" : "Not subscribed to email"}
+          <Badge tone={subscribed ? "success" : undefined}>
+            {subscribed ? "Subscribed to email" : "Not subscribed to email"}
           </Badge>
         </InlineStack>
         <BlockStack gap="100">

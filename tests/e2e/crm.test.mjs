@@ -139,6 +139,18 @@ describe("CRM pages in Chromium", { skip: skipReason ?? false }, () => {
     assert.equal(file.suggestedFilename(), "customers.csv");
     const text = readFileSync(await file.path(), "utf8").trim().split(/\r?\n/);
     assert.equal(text.length, champions.total + 1);
+
+    // Sort by number of orders, fewest first.
+    await page.getByRole("button", { name: "Sort the results" }).click();
+    const byOrders = apiResponse(page, (u) => u.searchParams.get("sort") === "number_of_orders" && u.searchParams.get("direction") === "desc");
+    await page.getByText("Orders", { exact: true }).last().click();
+    await byOrders;
+    const fewest = apiResponse(page, (u) => u.searchParams.get("sort") === "number_of_orders" && u.searchParams.get("direction") === "asc");
+    await page.getByRole("button", { name: "Fewest" }).click();
+    const sorted = await (await fewest).json();
+    const orders = sorted.customers.map((c) => c.number_of_orders);
+    assert.deepEqual(orders, [...orders].sort((a, b) => a - b));
+    await page.waitForFunction((n) => document.querySelector(".Polaris-IndexTable__TableRow")?.textContent.includes(n), sorted.customers[0].name);
     assert.deepEqual(consoleErrors, []);
     await context.close();
   });
@@ -203,6 +215,7 @@ describe("CRM pages in Chromium", { skip: skipReason ?? false }, () => {
     await page.waitForFunction((n) => document.querySelector('[data-testid="preview-count"]')?.textContent === n, count(nested.count));
     const sample = page.getByTestId("preview-sample").locator("li");
     assert.equal(await sample.count(), Math.min(20, nested.count));
+    await noSeriousA11yViolations(page, "segment builder");
     await page.screenshot({ path: join(SHOTS, "segment-builder.png"), fullPage: true });
 
     // Text mode shows the same rules in Shopify's syntax; a syntax error is pointed at.

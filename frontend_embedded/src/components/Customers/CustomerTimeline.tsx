@@ -47,7 +47,6 @@ export function CustomerTimeline({ customerId }: { customerId: string }) {
     setState({ events: [], next: null, loading: true, error: null });
     void load(null, controller.signal);
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [customerId]);
 
   const first = state.loading && state.events.length === 0;

@@ -18,7 +18,6 @@ export function ListField({ label, helpText, labelHidden, placeholder, values, o
   // Follow changes made elsewhere (a removed filter chip, "Clear all").
   useEffect(() => {
     setText((current) => (splitList(current).join(",") === joined ? current : values.join(", ")));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [joined]);
   return (
     <TextField

@@ -96,7 +96,7 @@ export interface TimelinePage {
 
 // ---- segments ---------------------------------------------------------------------------
 
-export type FieldKind = "money" | "integer" | "number" | "date" | "enum" | "tags" | "text" | "product";
+export type FieldKind = "money" | "integer" | "number" | "date" | "datetime" | "enum" | "tags" | "text" | "product";
 
 export interface SegmentField {
   name: string;

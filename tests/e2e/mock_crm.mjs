@@ -8,6 +8,7 @@ const CURRENCY = "EUR";
 const TIME_ZONE = "America/New_York";
 const CUSTOMERS = 240;
 const TAG_RUN_MS = 2000;
+const REFRESH_MS = 600;
 
 const today = () => new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
 const rules = (query) => parseQuery(query);
@@ -38,12 +39,21 @@ export function createCrm({ empty = false } = {}) {
   let nextRunId = 1;
 
   const members = (s) => customers.filter((c) => matches(s.rules, c, today()));
+  // Like the real back end, a save answers at once and a task recomputes the members shortly after.
+  function refreshIfDue(s) {
+    if (s.refreshDue === null || Date.now() < s.refreshDue) return;
+    s.refreshDue = null;
+    s.count = members(s).length;
+    s.refreshed_at = new Date().toISOString();
+    s.history.push({ at: s.refreshed_at, count: s.count });
+  }
   function view(s) {
-    const count = members(s).length;
+    refreshIfDue(s);
+    const count = s.count;
     for (const run of s.runs) if (run.status === "running" && Date.now() - run.startedMs > TAG_RUN_MS) Object.assign(run, { status: "succeeded", finished_at: new Date().toISOString(), added: run.to_add, removed: run.to_remove });
-    const history = s.history.length ? [...s.history.slice(0, -1), { ...s.history.at(-1), count }] : [];
-    const { runs, history: _h, ...rest } = s;
-    void _h;
+    const history = s.history;
+    const { runs, history: _h, refreshDue: _r, count: _c, ...rest } = s;
+    void _h, void _r, void _c;
     return { ...rest, member_count: count, count_history: history, last_tag_run: runs[0] ? publicRun(runs[0]) : null };
   }
   const publicRun = ({ startedMs, ...run }) => (void startedMs, run);
@@ -51,10 +61,12 @@ export function createCrm({ empty = false } = {}) {
   function create({ name, description = null, rules: tree, tag_writeback = false, template = null }, historyDays = 0) {
     const now = new Date().toISOString();
     const slug = slugify(name);
-    const s = { id: nextSegmentId++, name, slug, description, rules: tree, query: formatRules(tree), template, tag_writeback, tag: `xsight-${slug}`, history: [], refreshed_at: now, created_at: now, updated_at: now, runs: [] };
-    const count = members(s).length;
-    s.history = Array.from({ length: historyDays }, (_, k) => ({ at: new Date(Date.now() - (historyDays - 1 - k) * 86400000).toISOString(), count: Math.max(0, Math.round(count * (0.7 + 0.3 * (k / Math.max(1, historyDays - 1))) + ((k * 7) % 5) - 2)) }));
-    if (!historyDays) s.history = [{ at: now, count }];
+    const s = { id: nextSegmentId++, name, slug, description, rules: tree, query: formatRules(tree), template, tag_writeback, tag: `xsight-${slug}`, history: [], refreshed_at: null, created_at: now, updated_at: now, runs: [], count: 0, refreshDue: Date.now() + REFRESH_MS };
+    if (historyDays) {
+      const count = members(s).length;
+      s.history = Array.from({ length: historyDays }, (_, k) => ({ at: new Date(Date.now() - (historyDays - 1 - k) * 86400000).toISOString(), count: k === historyDays - 1 ? count : Math.max(0, Math.round(count * (0.7 + 0.3 * (k / (historyDays - 1))) + ((k * 7) % 5) - 2)) }));
+      Object.assign(s, { count, refreshed_at: s.history.at(-1).at, refreshDue: null });
+    }
     segments.push(s);
     return s;
   }
@@ -187,12 +199,13 @@ export function createCrm({ empty = false } = {}) {
           if (body.rules !== undefined || body.query !== undefined) { s.rules = treeFrom(body); s.query = formatRules(s.rules); }
           for (const k of ["name", "description", "tag_writeback"]) if (body[k] !== undefined) s[k] = body[k];
           s.updated_at = new Date().toISOString();
+          if (body.rules !== undefined || body.query !== undefined) s.refreshDue = Date.now() + REFRESH_MS;
           return send(res, 200, { segment: view(s) });
         }
         if (!sub && req.method === "DELETE") { segments.splice(segments.indexOf(s), 1); res.writeHead(204); return res.end(); }
         if (sub === "members" && get) { const { all, ...answer } = page(members(s), url); void all; return send(res, 200, answer); }
         if (sub === "export.csv" && get) return csv(res, page(members(s), url).all, `${s.slug}.csv`);
-        if (sub === "refresh" && post) { s.refreshed_at = new Date().toISOString(); return send(res, 202, { segment: view(s) }); }
+        if (sub === "refresh" && post) { s.refreshDue = Date.now(); return send(res, 202, { segment: view(s) }); }
         if (sub === "tag-runs" && get) { view(s); return send(res, 200, { runs: s.runs.map(publicRun) }); }
         if (sub === "tag-runs" && post) {
           view(s);

@@ -25,7 +25,7 @@ export const FIELDS = [
   { name: "country", label: "Country", kind: "text", ops: ["=", "!=", "in", "not in", "is null", "is not null"], values: null },
   { name: "email_subscription_status", label: "Email subscription", kind: "enum", ops: ENUM_OPS, values: ["SUBSCRIBED", "NOT_SUBSCRIBED", "UNSUBSCRIBED"] },
   { name: "products_purchased", label: "Product purchased", kind: "product", ops: ["contains", "not contains"], values: null },
-  { name: "created_at", label: "Customer since", kind: "date", ops: DATE_OPS, values: null },
+  { name: "created_at", label: "Customer since", kind: "datetime", ops: DATE_OPS, values: null },
 ];
 const BY_NAME = new Map(FIELDS.map((f) => [f.name, f]));
 
@@ -76,7 +76,7 @@ export function parseQuery(text) {
         if (!Number.isFinite(Number(t.value))) throw new RuleError(`${field.name} takes a number; got "${t.value}".`, t.pos);
         return Number(t.value);
       }
-      if (field.kind === "date" && !/^(today|[+-]\d+[dwmy]|\d{4}-\d{2}-\d{2})$/.test(t.value)) throw new RuleError(`${field.name} takes a date like 2026-01-31 or -30d; got "${t.value}".`, t.pos);
+      if ((field.kind === "date" || field.kind === "datetime") && !/^(today|[+-]\d+[dwmy]|\d{4}-\d{2}-\d{2})$/.test(t.value)) throw new RuleError(`${field.name} takes a date like 2026-01-31 or -30d; got "${t.value}".`, t.pos);
       return t.value;
     }
     throw new RuleError(`Expected a value for ${field.name}.`, t.pos);
@@ -132,7 +132,7 @@ export function parseQuery(text) {
 function literal(field, v) {
   if (["integer", "number"].includes(field?.kind)) return String(v);
   if (field?.kind === "money") return String(v);
-  if (field?.kind === "date" && /^(today|[+-]\d+[dwmy])$/.test(String(v))) return String(v);
+  if ((field?.kind === "date" || field?.kind === "datetime") && /^(today|[+-]\d+[dwmy])$/.test(String(v))) return String(v);
   return `'${String(v).replace(/'/g, "\\'")}'`;
 }
 
@@ -196,8 +196,9 @@ export function matches(node, row, today) {
   if (node.op === "contains") return (raw ?? []).map(String).includes(String(node.value));
   if (node.op === "not contains") return !(raw ?? []).map(String).includes(String(node.value));
   if (raw === null || raw === undefined) return false;
-  const conv = (v) => (field.kind === "date" ? resolveDate(v, today) : ["money", "integer", "number"].includes(field.kind) ? Number(v) : String(v));
-  const have = field.kind === "date" ? String(raw).slice(0, 10) : conv(raw);
+  const dated = field.kind === "date" || field.kind === "datetime";
+  const conv = (v) => (dated ? resolveDate(v, today) : ["money", "integer", "number"].includes(field.kind) ? Number(v) : String(v));
+  const have = dated ? String(raw).slice(0, 10) : conv(raw);
   const want = Array.isArray(node.value) ? node.value.map(conv) : conv(node.value);
   switch (node.op) {
     case "=": return have === want;

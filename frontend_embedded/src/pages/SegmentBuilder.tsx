@@ -18,6 +18,10 @@ import { toast } from "../lib/toast";
 import { navigate, usePathname } from "../router";
 import { useShopEnv } from "../shopContext";
 
+/** After a save, check this often (ms) whether the members have been recomputed, for at most REFRESH_WATCH_MS. */
+const REFRESH_POLL_MS = 1500;
+const REFRESH_WATCH_MS = 60_000;
+
 function templateKey(): string | null {
   return new URLSearchParams(window.location.hash.slice(1)).get("template");
 }
@@ -36,6 +40,7 @@ export default function SegmentBuilderPage() {
   const [saving, setSaving] = useState(false);
   const [nameError, setNameError] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [pendingSince, setPendingSince] = useState<string | null>(null);
   const segment = saved.data?.segment ?? null;
 
   // Fill the form once: from the saved segment, or from the chosen template.
@@ -48,6 +53,16 @@ export default function SegmentBuilderPage() {
     } else return;
     setReady(true);
   }, [ready, segment, templates.data, setForm]);
+
+  // Members are recomputed by a background task after a save: follow the segment until it has been.
+  const refreshing = segment !== null && (segment.refreshed_at === null || (pendingSince !== null && Date.parse(segment.refreshed_at) < Date.parse(pendingSince)));
+  const { reload: reloadSaved } = saved;
+  useEffect(() => {
+    if (!refreshing) return;
+    const started = Date.now();
+    const timer = window.setInterval(() => (Date.now() - started > REFRESH_WATCH_MS ? window.clearInterval(timer) : reloadSaved()), REFRESH_POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [refreshing, reloadSaved]);
 
   const payload = ready && fields.data ? rulesPayload(form, fieldList) : null;
   const preview = useSegmentPreview(payload);
@@ -68,7 +83,10 @@ export default function SegmentBuilderPage() {
     try {
       const answer = await apiFetch<{ segment: Segment }>(id ? `/segments/${id}` : "/segments", { method: id ? "PATCH" : "POST", body });
       toast("Segment saved");
-      if (id) saved.reload();
+      if (id) {
+        setPendingSince(answer.segment.updated_at);
+        saved.reload();
+      }
       else navigate(`/segments/${answer.segment.id}`, { replace: true });
     } catch (err) {
       toast(err instanceof ApiError ? err.message : "The segment could not be saved.", true);
@@ -113,7 +131,7 @@ export default function SegmentBuilderPage() {
   return (
     <AppPage
       title={id ? segment?.name ?? "Segment" : "New segment"}
-      subtitle={segment ? segment.query : "Choose who belongs in the segment"}
+      subtitle={id ? "Saved segment" : "Choose who belongs in the segment"}
       primaryAction={{ content: "Save", onAction: () => void save(), loading: saving, disabled: loading }}
       secondaryActions={[
         { content: "All segments", onAction: () => navigate("/segments") },
@@ -152,7 +170,7 @@ export default function SegmentBuilderPage() {
                     </ButtonGroup>
                   </InlineStack>
                   {loading ? (
-                    <Box minHeight="160px"><SkeletonBodyText lines={5} /></Box>
+                    <Box minHeight="220px"><SkeletonBodyText lines={6} /></Box>
                   ) : form.mode === "builder" ? (
                     <>
                       {modeError && (
@@ -167,14 +185,12 @@ export default function SegmentBuilderPage() {
                   )}
                 </BlockStack>
               </Card>
-              {segment && <MembersCard key={segment.updated_at} segment={segment} />}
-            </BlockStack>
-          </Layout.Section>
-          <Layout.Section variant="oneThird">
-            <BlockStack gap="400">
-              <PreviewCard {...preview} waitingFor={loading ? null : waitingFor} />
               {segment ? (
                 <TagWritebackCard segment={segment} onToggle={setWriteback} />
+              ) : id ? (
+                <Card>
+                  <Box minHeight="180px"><SkeletonBodyText lines={4} /></Box>
+                </Card>
               ) : (
                 <Card>
                   <BlockStack gap="200">
@@ -189,6 +205,20 @@ export default function SegmentBuilderPage() {
                   </BlockStack>
                 </Card>
               )}
+              {segment ? (
+                <MembersCard key={segment.updated_at} segment={segment} refreshing={refreshing} />
+              ) : (
+                id && (
+                  <Card>
+                    <Box minHeight="300px"><SkeletonBodyText lines={8} /></Box>
+                  </Card>
+                )
+              )}
+            </BlockStack>
+          </Layout.Section>
+          <Layout.Section variant="oneThird">
+            <BlockStack gap="400">
+              <PreviewCard {...preview} waitingFor={loading ? null : waitingFor} />
             </BlockStack>
           </Layout.Section>
         </Layout>

@@ -12,7 +12,8 @@ import { ErrorBanner } from "../Layout/ErrorBanner";
 
 export const MEMBERS_PAGE = 25;
 
-export function MembersCard({ segment }: { segment: Segment }) {
+/** `refreshing`: the segment was just saved and its members are being recomputed. */
+export function MembersCard({ segment, refreshing = false }: { segment: Segment; refreshing?: boolean }) {
   const { locale, currency } = useShopEnv();
   const pages = useKeysetPages<CustomerPage>(`/segments/${segment.id}/members?sort=amount_spent&direction=desc`, MEMBERS_PAGE);
   const [exporting, setExporting] = useState(false);
@@ -39,7 +40,7 @@ export function MembersCard({ segment }: { segment: Segment }) {
               Members
             </Text>
             <Text as="p" variant="bodySm" tone="subdued">
-              {data ? `${formatCount(data.total, locale)} saved members` : "\u00a0"}
+              {refreshing ? "Updating members…" : data ? `${formatCount(data.total, locale)} saved members` : "\u00a0"}
             </Text>
           </BlockStack>
           <Button onClick={() => void exportCsv()} loading={exporting} disabled={!data || data.total === 0}>

@@ -37,7 +37,7 @@ const DATE_OP_LABEL: Record<string, string> = { ">": "after", ">=": "on or after
 /** Return how an operator reads for a field kind ("<" on a date reads "before"). */
 export function opLabel(op: string, kind: string): string {
   const key = op.toLowerCase();
-  return (kind === "date" ? DATE_OP_LABEL[key] : undefined) ?? OP_LABEL[key] ?? op;
+  return (kind === "date" || kind === "datetime" ? DATE_OP_LABEL[key] : undefined) ?? OP_LABEL[key] ?? op;
 }
 
 interface Props {

@@ -40,6 +40,7 @@ function Single({ kind, field, value, onChange, label, currency }: { kind: strin
     case "number":
       return <TextField label={label} labelHidden type="number" step={0.01} value={value} onChange={onChange} autoComplete="off" />;
     case "date":
+    case "datetime":
       return <DateInput label={label} value={value} onChange={onChange} />;
     case "enum":
       return <Select label={label} labelHidden options={(field.values ?? []).map((v) => ({ label: humanize(v), value: v }))} value={value} onChange={onChange} />;

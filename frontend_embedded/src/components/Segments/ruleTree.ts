@@ -43,7 +43,7 @@ export function defaultValue(field: SegmentField | undefined, op: string, previo
   const single = Array.isArray(previous) ? previous[0] : previous;
   if (single !== undefined && single !== null && single !== "") return single;
   if (field?.kind === "enum" && field.values?.length) return field.values[0];
-  if (field?.kind === "date") return "-30d";
+  if (field?.kind === "date" || field?.kind === "datetime") return "-30d";
   return "";
 }
 

@@ -174,11 +174,14 @@ describe("CRM pages in Chromium", { skip: skipReason ?? false }, () => {
     await page.getByRole("heading", { name: target.name }).waitFor();
     assert.equal((await page.getByTestId("customer-net-sales").textContent()).trim(), money(detail.stats.net_sales, detail.currency));
     assert.equal((await page.getByTestId("customer-orders").textContent()).trim(), count(detail.stats.orders));
-    if (detail.predictions) {
-      const { p_alive } = detail.predictions;
-      const pct = p_alive === null ? "—" : new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 }).format(p_alive);
+    const pr = detail.predictions;
+    if (pr && (pr.p_alive !== null || pr.predicted_clv !== null || pr.churn_risk !== null)) {
+      const pct = pr.p_alive === null ? "—" : new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 }).format(pr.p_alive);
       assert.equal((await page.getByTestId("customer-p-alive").textContent()).trim(), pct);
-    } else await page.getByText(detail.predictions_reason).waitFor();
+    } else {
+      // No predictions, or a model run that did not score this customer: the card says why.
+      await page.getByText(detail.predictions_reason ?? "The last model run did not score this customer.").waitFor();
+    }
 
     const events = page.getByTestId("timeline-event");
     await events.first().waitFor();

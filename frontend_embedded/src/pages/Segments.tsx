@@ -39,11 +39,13 @@ export default function SegmentsPage() {
             )}
           </Card>
         )}
-        {templates.error ? (
-          <ErrorBanner title="Templates could not be loaded" error={templates.error} onRetry={templates.reload} />
-        ) : (
-          <TemplatesCard templates={templates.data?.templates ?? null} />
-        )}
+        {/* Below the list, so shown only once the list has its height: nothing moves when it arrives. */}
+        {(list || segments.error) &&
+          (templates.error ? (
+            <ErrorBanner title="Templates could not be loaded" error={templates.error} onRetry={templates.reload} />
+          ) : (
+            <TemplatesCard templates={templates.data?.templates ?? null} />
+          ))}
       </BlockStack>
     </AppPage>
   );

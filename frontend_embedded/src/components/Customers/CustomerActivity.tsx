@@ -1,5 +1,6 @@
 /** The customer page's lists: recent orders, products bought and segments the customer is in. */
-import { Badge, BlockStack, Card, DataTable, Link, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Link, Text } from "@shopify/polaris";
+import { useState } from "react";
 import type { CustomerDetail } from "../../crmTypes";
 import { formatCount, formatDateTime, formatInstantDate, formatMoney, toAmount } from "../../lib/format";
 import { useShopEnv } from "../../shopContext";
@@ -42,7 +43,7 @@ export function OrdersCard({ detail }: { detail: CustomerDetail }) {
               order.cancelled_at ? (
                 <Badge tone="critical">Cancelled</Badge>
               ) : (
-                <Badge tone={order.financial_status === "PAID" ? "success" : "attention"}>{statusLabel(order.financial_status)}</Badge>
+                <Badge tone={order.financial_status?.toUpperCase() === "PAID" ? "success" : "attention"}>{statusLabel(order.financial_status)}</Badge>
               ),
               toAmount(order.total_refunded) > 0
                 ? `${formatMoney(order.total_price, detail.currency, locale)} (−${formatMoney(order.total_refunded, detail.currency, locale)})`
@@ -55,9 +56,14 @@ export function OrdersCard({ detail }: { detail: CustomerDetail }) {
   );
 }
 
+/** Products listed before "Show all". */
+export const PRODUCTS_SHOWN = 10;
+
 /** Products the customer bought, most bought first. */
 export function ProductsCard({ detail }: { detail: CustomerDetail }) {
   const { locale } = useShopEnv();
+  const [all, setAll] = useState(false);
+  const products = all ? detail.products : detail.products.slice(0, PRODUCTS_SHOWN);
   return (
     <Card>
       <BlockStack gap="300">
@@ -71,12 +77,19 @@ export function ProductsCard({ detail }: { detail: CustomerDetail }) {
             increasedTableDensity
             columnContentTypes={["text", "numeric", "numeric"]}
             headings={["Product", "Quantity", "Orders"]}
-            rows={detail.products.map((product) => [
+            rows={products.map((product) => [
               product.title,
               formatCount(product.quantity, locale),
               formatCount(product.orders, locale),
             ])}
           />
+        )}
+        {detail.products.length > PRODUCTS_SHOWN && (
+          <InlineStack align="center">
+            <Button variant="plain" onClick={() => setAll(!all)}>
+              {all ? "Show fewer" : `Show all ${formatCount(detail.products.length, locale)} products`}
+            </Button>
+          </InlineStack>
         )}
       </BlockStack>
     </Card>

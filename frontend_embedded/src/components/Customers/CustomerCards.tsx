@@ -32,7 +32,7 @@ function CardTitle({ children }: { children: ReactNode }) {
 export function IdentityCard({ detail }: { detail: CustomerDetail }) {
   const { locale, timeZone } = useShopEnv();
   const c = detail.customer;
-  const place = [c.state, c.country].filter(Boolean).join(", ");
+  const place = c.country ?? "";
   const subscribed = c.email_subscription_status?.toUpperCase() === "SUBSCRIBED";
   return (
     <Card>
@@ -50,6 +50,7 @@ export function IdentityCard({ detail }: { detail: CustomerDetail }) {
           <Badge tone={subscribed ? "success" : undefined}>
             {subscribed ? "Subscribed to email" : "Not subscribed to email"}
           </Badge>
+          {c.state && <Badge>{`Account ${c.state.toLowerCase()}`}</Badge>}
         </InlineStack>
         <BlockStack gap="100">
           <Text as="h3" variant="headingSm">
@@ -140,17 +141,19 @@ export function RfmCard({ detail }: { detail: CustomerDetail }) {
 export function PredictionsCard({ detail }: { detail: CustomerDetail }) {
   const { locale, timeZone } = useShopEnv();
   const p = detail.predictions;
+  const scored = p !== null && (p.p_alive !== null || p.predicted_clv !== null || p.churn_risk !== null);
   return (
     <Card>
       <BlockStack gap="400">
         <InlineStack align="space-between" blockAlign="center">
           <CardTitle>Predictions</CardTitle>
-          {p && <ChurnBadge risk={p.churn_risk} />}
+          {scored && <ChurnBadge risk={p.churn_risk} />}
         </InlineStack>
-        {!p ? (
+        {!scored ? (
           <Box>
             <Text as="p" tone="subdued">
-              {detail.predictions_reason ?? "Predictions appear after the next analytics run."}
+              {detail.predictions_reason ??
+                (p ? "The last model run did not score this customer." : "Predictions appear after the next analytics run.")}
             </Text>
           </Box>
         ) : (

@@ -31,7 +31,13 @@ function list(value: LeafValue | undefined): string[] {
   return value === undefined || value === null || value === "" ? [] : [String(value)];
 }
 
-function Single({ kind, field, value, onChange, label, currency }: { kind: string; field: SegmentField; value: string; onChange: (v: string) => void; label: string; currency: string }) {
+function Single(props: { kind: string; field: SegmentField; value: string; onChange: (v: string) => void; label: string; currency: string }) {
+  const input = <SingleInput {...props} />;
+  // Text inputs get a fixed width so a condition stays on one line; selects size to their text.
+  return ["date", "datetime", "enum"].includes(props.kind) ? input : <div className="xsight-rule-value">{input}</div>;
+}
+
+function SingleInput({ kind, field, value, onChange, label, currency }: { kind: string; field: SegmentField; value: string; onChange: (v: string) => void; label: string; currency: string }) {
   switch (kind) {
     case "money":
       return <TextField label={label} labelHidden type="number" min={0} step={0.01} suffix={currency} value={value} onChange={onChange} autoComplete="off" />;

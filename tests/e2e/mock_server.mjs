@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Server as SocketServer } from "socket.io";
+import { createCrm } from "./mock_crm.mjs";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const STATIC_DIR = resolve(HERE, "../../xsight/static/app");
@@ -191,6 +192,7 @@ export function startMockServer(options = {}) {
   const opts = { ...parseArgs([]), ...options };
   const runs = createRuns(opts.empty);
   const stats = { apiCalls: [] };
+  const crm = createCrm(opts);
   let nextId = 4;
 
   const server = createServer((req, res) => {
@@ -217,6 +219,7 @@ export function startMockServer(options = {}) {
 
   function api(req, res, url) {
     const path = url.pathname.slice("/api/v1".length);
+    if (crm.handles(path)) return crm.dispatch(req, res, path, url, send);
     if (req.method === "GET" && path === "/shop") {
       const last = runs[0] ? view(runs[0]) : null;
       return send(res, 200, {

@@ -13,4 +13,4 @@ if [ ! -f ../../xsight/static/app/.vite/manifest.json ]; then
   (cd ../../frontend_embedded && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 fi
 npm ci --no-audit --no-fund --loglevel=error
-exec node --test --test-concurrency=1 ui.test.mjs
+exec node --test --test-concurrency=1 ui.test.mjs crm.test.mjs

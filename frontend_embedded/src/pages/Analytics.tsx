@@ -9,7 +9,7 @@ import { AppPage } from "../components/Layout/AppPage";
 import { ErrorBanner } from "../components/Layout/ErrorBanner";
 import { EMPTY_STATE_IMAGE } from "../components/Layout/emptyImage";
 import { useApi, type ApiState } from "../hooks/useApi";
-import { formatDateTime } from "../lib/format";
+import { formatCalendarDate, formatDateTime } from "../lib/format";
 import { navigate } from "../router";
 import { useShopEnv } from "../shopContext";
 
@@ -56,7 +56,7 @@ export default function AnalyticsPage() {
               <BlockStack gap="400">
                 <Text as="p" variant="bodySm" tone="subdued">
                   {run?.finished_at
-                    ? `Computed ${formatDateTime(run.finished_at, timeZone, locale)} from orders up to ${run.observation_end ?? "today"}. Refreshed after each full sync and every night.`
+                    ? `Computed ${formatDateTime(run.finished_at, timeZone, locale)} from orders up to ${run.observation_end ? formatCalendarDate(run.observation_end, locale) : "today"}. Refreshed after each full sync and every night.`
                     : "\u00a0"}
                 </Text>
                 {!rfm.error && <RfmCard data={rfm.data} />}

@@ -73,7 +73,8 @@ export function RfmCard({ data }: { data: RfmOverview | null }) {
         ) : data.status !== "ok" || !data.grid ? (
           <InsightState status={data.status} reason={data.reason} minHeight={320} />
         ) : (
-          <InlineGrid columns={{ xs: 1, lg: 2 }} gap="400">
+          // Side by side only when both fit without scrolling (a scrolling table is a keyboard trap for axe).
+          <InlineGrid columns={{ xs: 1, xl: 2 }} gap="400">
             <Grid counts={data.grid.counts} />
             <DataTable
               hideScrollIndicator

@@ -49,7 +49,7 @@ function ExportButton({ request }: { request: PrivacyRequest }) {
     }
   }
   return (
-    <Button size="slim" onClick={() => void download()} loading={busy} accessibilityLabel={`Download the export of request ${request.id}`}>
+    <Button size="slim" onClick={() => void download()} loading={busy} accessibilityLabel={`Download export of request ${request.id}`}>
       Download export
     </Button>
   );
@@ -61,56 +61,64 @@ export function PrivacyRequestsCard() {
   const state = useApi<PrivacyRequestsPage>(`/privacy/requests?page=${page}&per_page=${PER_PAGE}`);
   const data = state.data;
   return (
-    <Card padding="0">
-      <Box padding="400">
-        <BlockStack gap="100">
-          <Text as="h2" variant="headingMd">
-            Data requests received
-          </Text>
-          <Text as="p" tone="subdued">
-            Requests Shopify forwards when a customer asks for their data or to be erased. XSight completes them
-            automatically; download a data request's export to send it to the customer.
-          </Text>
-        </BlockStack>
-      </Box>
-      {state.error ? (
-        <Box padding="400" paddingBlockStart="0">
-          <ErrorBanner title="Data requests could not be loaded" error={state.error} onRetry={state.reload} />
+    <div data-testid="privacy-requests">
+      <Card padding="0">
+        <Box padding="400">
+          <BlockStack gap="100">
+            <Text as="h2" variant="headingMd">
+              Data requests received
+            </Text>
+            <Text as="p" tone="subdued">
+              Requests Shopify forwards when a customer asks for their data or to be erased. XSight completes them
+              automatically; download a data request's export to send it to the customer.
+            </Text>
+          </BlockStack>
         </Box>
-      ) : !data ? (
-        <Box padding="400" paddingBlockStart="0" minHeight="120px">
-          <SkeletonBodyText lines={4} />
-        </Box>
-      ) : data.total === 0 ? (
-        <Box padding="400" paddingBlockStart="0">
-          <Text as="p" tone="subdued">
-            No data requests yet. When a customer asks your store for their data, the request and its export appear here.
-          </Text>
-        </Box>
-      ) : (
-        <>
-          <DataTable
-            hideScrollIndicator
-            columnContentTypes={["text", "text", "text", "text", "text"]}
-            headings={["Received", "Request", "Customer", "Status", ""]}
-            rows={data.requests.map((r) => [
-              formatDateTime(r.received_at, timeZone, locale),
-              TOPIC_LABEL[r.topic] ?? r.topic,
-              r.customer_id ?? "—",
-              r.status === "completed" ? (
-                <Badge tone="success" key="s">{`Completed ${formatDateTime(r.completed_at, timeZone, locale)}`}</Badge>
-              ) : r.error ? (
-                <Badge tone="critical" key="s">Failed</Badge>
-              ) : (
-                <Badge tone="attention" key="s">In progress</Badge>
-              ),
-              r.exportable ? <ExportButton request={r} key="e" /> : "",
-            ])}
-          />
-          <Pager page={page} total={data.total} onPage={setPage} label="Data requests" />
-        </>
-      )}
-    </Card>
+        {state.error ? (
+          <Box padding="400" paddingBlockStart="0">
+            <ErrorBanner title="Data requests could not be loaded" error={state.error} onRetry={state.reload} />
+          </Box>
+        ) : !data ? (
+          <Box padding="400" paddingBlockStart="0" minHeight="120px">
+            <SkeletonBodyText lines={4} />
+          </Box>
+        ) : data.total === 0 ? (
+          <Box padding="400" paddingBlockStart="0">
+            <Text as="p" tone="subdued">
+              No data requests yet. When a customer asks your store for their data, the request and its export appear here.
+            </Text>
+          </Box>
+        ) : (
+          <>
+            <DataTable
+              hideScrollIndicator
+              columnContentTypes={["text", "text", "text", "text"]}
+              headings={["Request", "Customer", "Status", ""]}
+              rows={data.requests.map((r) => [
+                <BlockStack gap="050" key="r">
+                  <Text as="span" fontWeight="semibold">
+                    {TOPIC_LABEL[r.topic] ?? r.topic}
+                  </Text>
+                  <Text as="span" variant="bodySm" tone="subdued">
+                    {`Received ${formatDateTime(r.received_at, timeZone, locale)}`}
+                  </Text>
+                </BlockStack>,
+                r.customer_id ?? "—",
+                r.status === "completed" ? (
+                  <Badge tone="success" key="s">Completed</Badge>
+                ) : r.error ? (
+                  <Badge tone="critical" key="s">Failed</Badge>
+                ) : (
+                  <Badge tone="attention" key="s">In progress</Badge>
+                ),
+                r.exportable ? <ExportButton request={r} key="e" /> : "",
+              ])}
+            />
+            <Pager page={page} total={data.total} onPage={setPage} label="Data requests" />
+          </>
+        )}
+      </Card>
+    </div>
   );
 }
 
@@ -120,49 +128,51 @@ export function AccessLogCard() {
   const state = useApi<AccessLogPage>(`/privacy/access-log?page=${page}&per_page=${PER_PAGE}`);
   const data = state.data;
   return (
-    <Card padding="0">
-      <Box padding="400">
-        <BlockStack gap="100">
-          <Text as="h2" variant="headingMd">
-            Customer data access log
-          </Text>
-          <Text as="p" tone="subdued">
-            Every time XSight showed customers' personal data, and to which staff member
-            {data ? `; kept for ${formatCount(data.retention_days, locale)} days` : ""}.
-          </Text>
-        </BlockStack>
-      </Box>
-      {state.error ? (
-        <Box padding="400" paddingBlockStart="0">
-          <ErrorBanner title="The access log could not be loaded" error={state.error} onRetry={state.reload} />
+    <div data-testid="access-log">
+      <Card padding="0">
+        <Box padding="400">
+          <BlockStack gap="100">
+            <Text as="h2" variant="headingMd">
+              Customer data access log
+            </Text>
+            <Text as="p" tone="subdued">
+              Every time XSight showed customers' personal data, and to which staff member
+              {data ? `; kept for ${formatCount(data.retention_days, locale)} days` : ""}.
+            </Text>
+          </BlockStack>
         </Box>
-      ) : !data ? (
-        <Box padding="400" paddingBlockStart="0" minHeight="120px">
-          <SkeletonBodyText lines={4} />
-        </Box>
-      ) : data.total === 0 ? (
-        <Box padding="400" paddingBlockStart="0">
-          <Text as="p" tone="subdued">
-            Nobody has viewed customer data yet. Pages that show customers by name are recorded here.
-          </Text>
-        </Box>
-      ) : (
-        <>
-          <DataTable
-            hideScrollIndicator
-            increasedTableDensity
-            columnContentTypes={["text", "text", "text", "numeric"]}
-            headings={["When", "Staff member", "Page data", "Customers shown"]}
-            rows={data.entries.map((e) => [
-              formatDateTime(e.accessed_at, timeZone, locale),
-              e.staff_user_id ? `Staff ${e.staff_user_id}` : "—",
-              e.route.replace(/^\/api\/v1\//, ""),
-              formatCount(e.customer_count, locale),
-            ])}
-          />
-          <Pager page={page} total={data.total} onPage={setPage} label="Access log" />
-        </>
-      )}
-    </Card>
+        {state.error ? (
+          <Box padding="400" paddingBlockStart="0">
+            <ErrorBanner title="The access log could not be loaded" error={state.error} onRetry={state.reload} />
+          </Box>
+        ) : !data ? (
+          <Box padding="400" paddingBlockStart="0" minHeight="120px">
+            <SkeletonBodyText lines={4} />
+          </Box>
+        ) : data.total === 0 ? (
+          <Box padding="400" paddingBlockStart="0">
+            <Text as="p" tone="subdued">
+              Nobody has viewed customer data yet. Pages that show customers by name are recorded here.
+            </Text>
+          </Box>
+        ) : (
+          <>
+            <DataTable
+              hideScrollIndicator
+              increasedTableDensity
+              columnContentTypes={["text", "text", "text", "numeric"]}
+              headings={["When", "Staff member", "Page data", "Customers shown"]}
+              rows={data.entries.map((e) => [
+                formatDateTime(e.accessed_at, timeZone, locale),
+                e.staff_user_id ? `Staff ${e.staff_user_id}` : "—",
+                e.route.replace(/^\/api\/v1\//, ""),
+                formatCount(e.customer_count, locale),
+              ])}
+            />
+            <Pager page={page} total={data.total} onPage={setPage} label="Access log" />
+          </>
+        )}
+      </Card>
+    </div>
   );
 }

@@ -7,11 +7,12 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import ShopifyHelper
 from xsight.extensions import db
 from xsight.models import ModelRun, Shop
+from xsight.tasks.queue import huey
 
 
 def test_get_and_patch_settings(app: Flask, client: FlaskClient, shopify: ShopifyHelper,
@@ -31,6 +32,24 @@ def test_get_and_patch_settings(app: Flask, client: FlaskClient, shopify: Shopif
     schedule = client.patch("/api/v1/settings", json={"sync_interval_minutes": 60}, headers=headers)
     assert schedule.json["recompute_queued"] is False
     assert client.get("/api/v1/settings", headers=headers).json["settings"]["sync_interval_minutes"] == 60
+
+
+def test_new_economics_wait_for_a_running_recompute(app: Flask, client: FlaskClient, shopify: ShopifyHelper,
+                                                    make_shop: Callable[..., Shop]) -> None:
+    shop = make_shop()
+    with app.app_context():
+        db.session.add(ModelRun(shop_id=shop.id, status="running"))
+        db.session.commit()
+    scheduled = len(huey.scheduled())
+    try:
+        r = client.patch("/api/v1/settings", json={"margin": 0.5}, headers=shopify.auth(shop.domain))
+        assert r.status_code == 200 and r.json["recompute_queued"] is True
+        # The running recompute read the old margin: a new one is scheduled for after it, not dropped.
+        assert len(huey.scheduled()) == scheduled + 1
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(ModelRun)) == 1
+    finally:
+        huey.storage.flush_schedule()
 
 
 @pytest.mark.parametrize(("body", "needle"), [

@@ -65,7 +65,9 @@ export async function openPage(session, path, { baseUrl = session.baseUrl, accep
   const page = await context.newPage();
   const consoleErrors = [];
   page.on("console", (message) => {
-    if (message.type() === "error" && !OFFLINE_CDN_ERROR.test(message.text())) consoleErrors.push(message.text());
+    if (message.type() !== "error" || OFFLINE_CDN_ERROR.test(message.text())) return;
+    const where = message.location()?.url;
+    consoleErrors.push(where ? `${message.text()} (${where})` : message.text());
   });
   page.on("pageerror", (error) => consoleErrors.push(String(error)));
   await gotoApp(page, baseUrl, path);

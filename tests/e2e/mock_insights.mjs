@@ -48,7 +48,7 @@ function cohorts(mode, months) {
   }
   const names = monthsBack(months);
   const retention = names.map((_, i) => Array.from({ length: months }, (_, k) =>
-    k >= months - i ? null : k === 0 ? 1 : Math.round((0.32 / Math.sqrt(k) + ((i * 7 + k) % 5) / 100) * 10000) / 10000));
+    k >= months - i ? null : k === 0 ? Math.round((0.06 + (i % 4) / 50) * 10000) / 10000 : Math.round((0.32 / Math.sqrt(k) + ((i * 7 + k) % 5) / 100) * 10000) / 10000));
   const cumulative = retention.map((row, i) => {
     let sum = 0;
     return row.map((v, k) => (v === null ? null : Math.round((sum += (k === 0 ? 64 + i : 40 * v)) * 100) / 100));

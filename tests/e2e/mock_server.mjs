@@ -174,6 +174,7 @@ function shell(opts) {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>XSight</title>
+  <link rel="icon" href="data:,">
   ${css}
 </head>
 <body>

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from xsight.blueprints.api import bp
 from xsight.errors import BadRequest
 from xsight.services import settings
-from xsight.tasks.analytics import recompute_insights
+from xsight.tasks.analytics import recompute_soon
 
 
 @bp.get("/settings")
@@ -25,5 +25,5 @@ def patch_settings() -> ResponseReturnValue:
         raise BadRequest('The body must be JSON, like {"margin": 0.4}.')
     values, economics_changed = settings.update(g.shop, body)
     if economics_changed:
-        recompute_insights(g.shop.id)
+        recompute_soon(g.shop.id)
     return jsonify({"settings": values, "recompute_queued": economics_changed})

@@ -47,7 +47,7 @@ function Heatmap({ data }: { data: CohortOverview }) {
               {offsets.map((k) => {
                 const value = data.retention[i]?.[k] ?? null;
                 return (
-                  <td key={k} style={{ background: k === 0 ? undefined : heatColor(value, 1) }}>
+                  <td key={k} style={{ background: heatColor(value, 1) }}>
                     {value === null ? "" : formatRate(value, locale)}
                   </td>
                 );
@@ -69,7 +69,8 @@ export function RetentionCard({ data }: { data: CohortOverview | null }) {
             Cohort retention
           </Text>
           <Text as="p" tone="subdued">
-            Customers grouped by the month of their first order: the share who ordered again in each month after.
+            Customers grouped by the month of their first order: the share who ordered again in each month after
+            (in month 0, the share who ordered twice in their first month).
           </Text>
         </BlockStack>
         {!data ? (

@@ -3,7 +3,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { apiFromPage, EXTERNAL, formatInPage, openPage, seriousViolations, SHOTS, skipReason, startMock, startSession } from "./harness.mjs";
+import {
+  apiFromPage, CLS_BUDGET, EXTERNAL, formatInPage, LCP_BUDGET_MS, openPage, openWithVitals, seriousViolations, SHOTS, skipReason,
+  startMock, startSession,
+} from "./harness.mjs";
 
 const READY = '[data-testid="rfm-grid"], [data-testid^="insight-"], :text("Insights appear after your first sync")';
 
@@ -104,6 +107,19 @@ describe("Analytics page in Chromium", { skip: skipReason ?? false }, () => {
     } finally {
       await empty.close();
     }
+  });
+
+  it("loads fast and without layout shift while its cards fill in", async () => {
+    const { page, context, vitals } = await openWithVitals(session, "/analytics");
+    await page.locator(READY).first().waitFor();
+    await page.getByText("How well the predictions hold up").waitFor();
+    await page.locator('[data-testid^="chart-"] svg, [data-testid^="insight-"]').first().waitFor();
+    await page.waitForTimeout(1000);
+    const { lcp, cls } = await vitals();
+    console.log(`Analytics: LCP ${Math.round(lcp)} ms, CLS ${cls.toFixed(3)}`);
+    assert.ok(lcp > 0 && lcp < LCP_BUDGET_MS, `LCP ${lcp} ms`);
+    assert.ok(cls < CLS_BUDGET, `CLS ${cls}`);
+    await context.close();
   });
 
   it("shows an error banner with Retry and recovers", async () => {

@@ -109,3 +109,23 @@ export function formatInPage(page, kind, value, currency) {
     { kind, value, currency },
   );
 }
+
+export const LCP_BUDGET_MS = 1500;
+export const CLS_BUDGET = 0.1;
+
+/** Open `path` with LCP and CLS observers installed before any script; return page and a reader. */
+export async function openWithVitals(session, path) {
+  const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__vitals = { lcp: 0, cls: 0 };
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__vitals.lcp = entry.startTime;
+    }).observe({ type: "largest-contentful-paint", buffered: true });
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__vitals.cls += entry.value;
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  await gotoApp(page, session.baseUrl, path);
+  return { page, context, vitals: () => page.evaluate(() => window.__vitals) };
+}

@@ -4,7 +4,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { apiFromPage, EXTERNAL, formatInPage, openPage, seriousViolations, SHOTS, skipReason, startMock, startSession } from "./harness.mjs";
+import {
+  apiFromPage, CLS_BUDGET, EXTERNAL, formatInPage, LCP_BUDGET_MS, openPage, openWithVitals, seriousViolations, SHOTS, skipReason,
+  startMock, startSession,
+} from "./harness.mjs";
 
 const PER_PAGE = 10; // frontend_embedded/src/components/Settings/PrivacyCards.tsx
 
@@ -97,6 +100,18 @@ describe("Settings page in Chromium", { skip: skipReason ?? false }, () => {
       }
     }
     await page.screenshot({ path: join(SHOTS, "settings-privacy.png"), fullPage: true });
+    await context.close();
+  });
+
+  it("loads fast and without layout shift", async () => {
+    const { page, context, vitals } = await openWithVitals(session, "/settings");
+    await page.getByLabel("Gross margin").waitFor();
+    await page.locator('[data-testid="access-log"] table, :text("Nobody has viewed customer data yet")').first().waitFor();
+    await page.waitForTimeout(1000);
+    const { lcp, cls } = await vitals();
+    console.log(`Settings: LCP ${Math.round(lcp)} ms, CLS ${cls.toFixed(3)}`);
+    assert.ok(lcp > 0 && lcp < LCP_BUDGET_MS, `LCP ${lcp} ms`);
+    assert.ok(cls < CLS_BUDGET, `CLS ${cls}`);
     await context.close();
   });
 

@@ -67,7 +67,8 @@ export function RfmCard({ data }: { data: RfmOverview | null }) {
           </Text>
         </BlockStack>
         {!data ? (
-          <div style={{ minHeight: 320 }}>
+          // As tall as the grid and the table will be, so nothing below moves when they arrive.
+          <div className="xsight-rfm-placeholder">
             <SkeletonBodyText lines={10} />
           </div>
         ) : data.status !== "ok" || !data.grid ? (

@@ -2,10 +2,8 @@
  * The analytics charts (polaris-viz), in their own lazily loaded chunk. Each picture is hidden from
  * assistive technology and its numbers are given as a visually hidden table (axe: svg-img-alt).
  */
-import "@shopify/polaris-viz/build/esm/styles.css";
-import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import type { ReactNode } from "react";
-import { useOutOfTabOrder } from "../../hooks/useOutOfTabOrder";
+import { BarChart, LineChart, PolarisVizProvider, useOutOfTabOrder } from "../Charts/polarisViz";
 
 export interface Series {
   name: string;

@@ -2,9 +2,7 @@
  * Net sales or orders by day, current period against the previous one (polaris-viz).
  * Loaded lazily: polaris-viz is the heaviest dependency and is not needed for first paint.
  */
-import "@shopify/polaris-viz/build/esm/styles.css";
-import { LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
-import { useOutOfTabOrder } from "../../hooks/useOutOfTabOrder";
+import { LineChart, PolarisVizProvider, useOutOfTabOrder } from "../Charts/polarisViz";
 import { formatCalendarDate, formatCount, formatMoney, formatMoneyCompact, toAmount } from "../../lib/format";
 import type { DayPoint } from "../../types";
 

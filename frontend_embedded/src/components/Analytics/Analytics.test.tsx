@@ -30,9 +30,9 @@ describe("heat colours", () => {
     expect(heatColor(null, 10)).toBeUndefined();
     expect(heatColor(0, 10)).toBeUndefined();
     expect(heatColor(5, 0)).toBeUndefined();
-    expect(heatColor(10, 10)).toBe("rgba(0, 91, 211, 0.600)");
-    expect(heatColor(50, 10)).toBe("rgba(0, 91, 211, 0.600)");
-    expect(heatColor(5, 10)).toBe("rgba(0, 91, 211, 0.325)");
+    expect(heatColor(10, 10)).toBe("rgba(0, 91, 211, 0.500)");
+    expect(heatColor(50, 10)).toBe("rgba(0, 91, 211, 0.500)");
+    expect(heatColor(5, 10)).toBe("rgba(0, 91, 211, 0.275)");
   });
 });
 

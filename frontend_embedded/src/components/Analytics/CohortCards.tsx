@@ -22,7 +22,8 @@ function Heatmap({ data }: { data: CohortOverview }) {
   const width = Math.max(0, ...data.retention.map((row) => row.length));
   const offsets = Array.from({ length: width }, (_, k) => k);
   return (
-    <div className="xsight-scroll-x">
+    // Focusable so keyboard users can scroll it when it is wider than the card (axe: scrollable-region-focusable).
+    <div className="xsight-scroll-x" tabIndex={0} role="region" aria-label="Cohort retention table">
       <table className="xsight-heat xsight-heat--compact" data-testid="cohort-heatmap">
         <caption className="xsight-visually-hidden">
           Share of each first-order month's customers who ordered again in each later month; blank where the month has

@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
-  apiFromPage, CLS_BUDGET, EXTERNAL, formatInPage, LCP_BUDGET_MS, openPage, openWithVitals, seriousViolations, SHOTS, skipReason,
+  apiFromPage, CLS_BUDGET, EXTERNAL, formatInPage, LCP_BUDGET_MS, openPage, openWithVitals, seriousViolations, slowApi, SHOTS, skipReason,
   startMock, startSession,
 } from "./harness.mjs";
 
@@ -110,7 +110,8 @@ describe("Analytics page in Chromium", { skip: skipReason ?? false }, () => {
   });
 
   it("loads fast and without layout shift while its cards fill in", async () => {
-    const { page, context, vitals } = await openWithVitals(session, "/analytics");
+    // RFM (the top card) answers last and slowly: the cards below must not move when it arrives.
+    const { page, context, vitals } = await openWithVitals(session, "/analytics", (p) => slowApi(p, "/analytics/rfm", 800));
     await page.locator(READY).first().waitFor();
     await page.getByText("How well the predictions hold up").waitFor();
     await page.locator('[data-testid^="chart-"] svg, [data-testid^="insight-"]').first().waitFor();

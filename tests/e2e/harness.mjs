@@ -113,8 +113,19 @@ export function formatInPage(page, kind, value, currency) {
 export const LCP_BUDGET_MS = 1500;
 export const CLS_BUDGET = 0.1;
 
-/** Open `path` with LCP and CLS observers installed before any script; return page and a reader. */
-export async function openWithVitals(session, path) {
+/** Delay API answers whose URL contains `part` by `ms`, so a test sees the page while they load. */
+export function slowApi(page, part, ms) {
+  return page.route(`**/api/v1${part}*`, async (route) => {
+    await new Promise((done) => setTimeout(done, ms));
+    await route.continue();
+  });
+}
+
+/**
+ * Open `path` with LCP and CLS observers installed before any script; return page and a reader.
+ * `prepare(page)` runs before navigation (e.g. to slow some API answers down).
+ */
+export async function openWithVitals(session, path, prepare = async () => {}) {
   const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
   const page = await context.newPage();
   await page.addInitScript(() => {
@@ -126,6 +137,7 @@ export async function openWithVitals(session, path) {
       for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__vitals.cls += entry.value;
     }).observe({ type: "layout-shift", buffered: true });
   });
+  await prepare(page);
   await gotoApp(page, session.baseUrl, path);
   return { page, context, vitals: () => page.evaluate(() => window.__vitals) };
 }

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  apiFromPage, CLS_BUDGET, EXTERNAL, formatInPage, LCP_BUDGET_MS, openPage, openWithVitals, seriousViolations, SHOTS, skipReason,
+  apiFromPage, CLS_BUDGET, EXTERNAL, formatInPage, LCP_BUDGET_MS, openPage, openWithVitals, seriousViolations, slowApi, SHOTS, skipReason,
   startMock, startSession,
 } from "./harness.mjs";
 
@@ -104,7 +104,11 @@ describe("Settings page in Chromium", { skip: skipReason ?? false }, () => {
   });
 
   it("loads fast and without layout shift", async () => {
-    const { page, context, vitals } = await openWithVitals(session, "/settings");
+    // The settings and then the requests table answer late: the cards must not move when they arrive.
+    const { page, context, vitals } = await openWithVitals(session, "/settings", async (p) => {
+      await slowApi(p, "/settings", 600);
+      await slowApi(p, "/privacy/requests", 900);
+    });
     await page.getByLabel("Gross margin").waitFor();
     await page.locator('[data-testid="access-log"] table, :text("Nobody has viewed customer data yet")').first().waitFor();
     await page.waitForTimeout(1000);

@@ -1,6 +1,6 @@
 /** Settings: sync schedule, the economics of lifetime value, and data & privacy. */
 import { BlockStack, Layout } from "@shopify/polaris";
-import { useState, type ReactNode } from "react";
+import { useCallback, useState, type ReactNode } from "react";
 import type { SettingsChange, ShopSettings } from "../api/settings";
 import { AppPage } from "../components/Layout/AppPage";
 import { ErrorBanner } from "../components/Layout/ErrorBanner";
@@ -22,6 +22,10 @@ export default function SettingsPage() {
   const state = useApi<{ settings: ShopSettings }>("/settings");
   const [saved, setSaved] = useState<ShopSettings | null>(null);
   const settings = saved ?? state.data?.settings ?? null;
+  // The access log sits below the requests table, whose height is only known once it has loaded:
+  // show the log after that, so it appears in place instead of being pushed down (no layout shift).
+  const [requestsSettled, setRequestsSettled] = useState(false);
+  const settle = useCallback(() => setRequestsSettled(true), []);
 
   async function save(change: SettingsChange): Promise<boolean> {
     try {
@@ -54,8 +58,8 @@ export default function SettingsPage() {
             description="XSight stores your customers' data only to analyse it for you and honours every privacy request."
           >
             <BlockStack gap="400">
-              <PrivacyRequestsCard />
-              <AccessLogCard />
+              <PrivacyRequestsCard onSettled={settle} />
+              {requestsSettled && <AccessLogCard />}
             </BlockStack>
           </Section>
         </Layout>

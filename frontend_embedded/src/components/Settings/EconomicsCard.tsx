@@ -38,7 +38,7 @@ export function EconomicsCard({ settings, onSave }: Props) {
           predictions.
         </Text>
         {!settings ? (
-          <div style={{ minHeight: 152 }}>
+          <div style={{ minHeight: 180 }}>
             <SkeletonBodyText lines={5} />
           </div>
         ) : (

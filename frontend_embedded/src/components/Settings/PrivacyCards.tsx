@@ -1,6 +1,6 @@
 /** Data & privacy: privacy requests Shopify sent on customers' behalf, and who viewed customer data. */
 import { Badge, BlockStack, Box, Button, Card, DataTable, InlineStack, Pagination, SkeletonBodyText, Text } from "@shopify/polaris";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { AccessLogPage, PrivacyRequest, PrivacyRequestsPage } from "../../api/settings";
 import { ApiError, apiFetch, useApi } from "../../hooks/useApi";
 import { downloadJson } from "../../lib/download";
@@ -55,11 +55,16 @@ function ExportButton({ request }: { request: PrivacyRequest }) {
   );
 }
 
-export function PrivacyRequestsCard() {
+/** The requests table; `onSettled` is called once its first answer (or error) is in. */
+export function PrivacyRequestsCard({ onSettled }: { onSettled?: () => void }) {
   const { locale, timeZone } = useShopEnv();
   const [page, setPage] = useState(1);
   const state = useApi<PrivacyRequestsPage>(`/privacy/requests?page=${page}&per_page=${PER_PAGE}`);
   const data = state.data;
+  const settled = data !== null || state.error !== null;
+  useEffect(() => {
+    if (settled) onSettled?.();
+  }, [settled, onSettled]);
   return (
     <div data-testid="privacy-requests">
       <Card padding="0">

@@ -32,7 +32,7 @@ export function SyncScheduleCard({ settings, onSave }: Props) {
           webhook missed.
         </Text>
         {!settings ? (
-          <div style={{ minHeight: 72 }}>
+          <div style={{ minHeight: 56 }}>
             <SkeletonBodyText lines={2} />
           </div>
         ) : (

@@ -73,7 +73,7 @@ function predictions(mode) {
       clv_12m: bins(900, [520, 310, 190, 120, 80, 55, 40, 28, 20, 17]), churn_risk: { low: 760, medium: 245, high: 375 },
     },
     at_risk: PEOPLE.map((name, i) => ({
-      id: 1000 + i, name, email: `${name.split(" ")[0].toLowerCase()}@example.com`, clv_12m: (480 - i * 41.5).toFixed(2),
+      id: 101 + i, name, email: `${name.split(" ")[0].toLowerCase()}@example.com`, clv_12m: (480 - i * 41.5).toFixed(2),
       p_alive: Math.round((0.28 - i * 0.03) * 1e6) / 1e6, expected_90d: 0.21, orders: 9 - i, net_sales: (1520 - i * 130).toFixed(2),
     })),
   };

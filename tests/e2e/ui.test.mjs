@@ -29,7 +29,7 @@ const OFFLINE_CDN_ERROR = /net::ERR_NAME_NOT_RESOLVED|net::ERR_INTERNET_DISCONNE
 const PAGES = [
   { path: "/", name: "dashboard", ready: '[data-testid="kpi-net_sales"]' },
   { path: "/customers", name: "customers", ready: 'h1:has-text("Customers")' },
-  { path: "/customers/1000", name: "customer", ready: "h1" },
+  { path: "/customers/101", name: "customer", ready: "h1" },
   { path: "/segments", name: "segments", ready: 'h1:has-text("Segments")' },
   { path: "/segments/new", name: "segment-new", ready: "h1" },
   { path: "/analytics", name: "analytics", ready: '[data-testid="rfm-grid"], [data-testid^="insight-"], :text("Insights appear")' },

@@ -55,11 +55,15 @@ def init(dsn: str, environment: str, release: str | None = None) -> bool:
     from sentry_sdk.integrations.flask import FlaskIntegration
 
     redactor.add_secrets([dsn])
-    sentry_sdk.init(dsn=dsn, environment=environment, release=release, send_default_pii=False,
+    sentry_sdk.init(dsn=dsn, environment=environment, release=release,
                     integrations=[FlaskIntegration()], before_send=scrub,  # type: ignore[arg-type]
-                    before_breadcrumb=_breadcrumb,
-                    max_request_body_size="never", include_local_variables=False,
-                    traces_sample_rate=0.0)
+                    before_breadcrumb=_breadcrumb, max_request_body_size="never", traces_sample_rate=0.0,
+                    # Collect no user identity, cookies, bodies or frame variables; headers and query
+                    # strings only through the denylist, and scrub() masks what is left.
+                    data_collection={"user_info": False, "cookies": {"mode": "off"}, "http_bodies": [],
+                                     "stack_frame_variables": False,
+                                     "url_query_params": {"mode": "denylist"},
+                                     "http_headers": {"request": {"mode": "denylist"}}})
     _enabled[0] = True
     log.info("error reporting to Sentry is on", extra={"environment": environment})
     return True
@@ -74,15 +78,6 @@ def tag(**tags: Any) -> None:
     for key, value in tags.items():
         if value is not None:
             sentry_sdk.set_tag(key, str(value))
-
-
-def capture(exc: BaseException) -> None:
-    """Report an exception from a worker (web errors are reported by the Flask integration)."""
-    if not _enabled[0]:
-        return
-    import sentry_sdk
-
-    sentry_sdk.capture_exception(exc)
 
 
 def shutdown() -> None:

@@ -62,13 +62,6 @@ def _on_executing(signal: str, task: Task, *args: Any) -> None:
         metrics.TASK_QUEUE_LAG.labels(task.name).observe(lag)
 
 
-def _on_error(signal: str, task: Task, exc: BaseException | None = None, *args: Any) -> None:
-    if exc is not None:
-        from xsight.ops import sentry
-
-        sentry.capture(exc)
-
-
 def _after(task: Task, value: Any, exception: BaseException | None) -> None:
     started = context.get("_started")
     fields = context.pop()
@@ -95,7 +88,6 @@ def install(huey: Huey) -> None:
     _installed.add(id(huey))
     huey.signal(signals.SIGNAL_ENQUEUED)(_on_enqueued)
     huey.signal(signals.SIGNAL_EXECUTING)(_on_executing)
-    huey.signal(signals.SIGNAL_ERROR)(_on_error)
     huey.post_execute("xsight_observe")(_after)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -11,7 +12,14 @@ from sqlalchemy import select, text
 
 from xsight import settings_of
 from xsight.config import Settings, project_root, validate
-from xsight.errors import ConfigurationError, ShopifyError, ShopifyUnauthorized, XSightError
+from xsight.errors import (
+    ConfigurationError,
+    ShopifyError,
+    ShopifyUnauthorized,
+    ShopNotInstalled,
+    TokenExchangeFailed,
+    XSightError,
+)
 from xsight.extensions import db
 from xsight.models import Shop
 from xsight.ops import backlog, metrics
@@ -63,6 +71,7 @@ def check_database() -> Iterator[Check]:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its "Context impl" line is noise here
     try:
         db.session.execute(text("SELECT 1"))
         with db.engine.connect() as conn:
@@ -121,8 +130,8 @@ def check_shop(shop: Shop, required: set[str]) -> Check:
     name = f"shop {shop.domain}"
     try:
         client_for(shop, max_attempts=SHOP_CHECK_ATTEMPTS).execute("Shop")
-    except ShopifyUnauthorized:
-        return Check(name, False, "Shopify refused the access token",
+    except (ShopifyUnauthorized, TokenExchangeFailed, ShopNotInstalled) as exc:
+        return Check(name, False, f"Shopify refused the access token ({exc.message})",
                      "ask the merchant to open XSight from the Shopify Admin (a new token is "
                      "exchanged), or reinstall it")
     except (ShopifyError, XSightError) as exc:
@@ -155,7 +164,7 @@ def run(app: Flask, say: Callable[[str], None] = print) -> list[Check]:
             for finding in group:
                 findings.append(finding)
                 say(finding.line())
-        if all(f.ok for f in findings if f.name == "database"):
+        if not any(f.name == "database" and f.detail.startswith("unreachable") for f in findings):
             for finding in check_shops(settings):
                 findings.append(finding)
                 say(finding.line())

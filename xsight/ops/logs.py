@@ -17,6 +17,7 @@ _STANDARD = frozenset(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) 
 # The order of the leading keys of a JSON line; other keys follow in the order they were added.
 LEADING = ("ts", "level", "event", "logger", *context.FIELDS, "duration_ms")
 HANDLER_NAME = "xsight"
+QUIET_LOGGERS = ("httpx", "httpcore", "werkzeug")
 
 
 class RedactingFilter(logging.Filter):
@@ -123,4 +124,7 @@ def configure(level: str = "INFO", fmt: str = "json", secrets: tuple[str, ...] =
     # Filters on the handler would miss records that other handlers (pytest, Sentry) see first.
     root.handlers.insert(0, handler)
     root.setLevel(level.upper())
+    # httpx logs every request URL at INFO: one line per Shopify call is noise, not an event.
+    for chatty in QUIET_LOGGERS:
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
     return handler

@@ -34,7 +34,7 @@ class RedactingFilter(logging.Filter):
         record.args = None
         for key, value in list(vars(record).items()):
             if key not in _STANDARD:
-                setattr(record, key, redactor.value({key: value})[key])
+                setattr(record, key, redactor.field(key, value))
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:

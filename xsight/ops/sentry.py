@@ -56,7 +56,10 @@ def init(dsn: str, environment: str, release: str | None = None) -> bool:
 
     redactor.add_secrets([dsn])
     sentry_sdk.init(dsn=dsn, environment=environment, release=release,
-                    integrations=[FlaskIntegration()], before_send=scrub,  # type: ignore[arg-type]
+                    # Flask plus the defaults (logging: every error-level record becomes an event); no
+                    # auto-enabled extras (SQL, Redis, Huey spans and breadcrumbs).
+                    integrations=[FlaskIntegration()], auto_enabling_integrations=False,
+                    before_send=scrub,  # type: ignore[arg-type]
                     before_breadcrumb=_breadcrumb, max_request_body_size="never", traces_sample_rate=0.0,
                     # Collect no user identity, cookies, bodies or frame variables; headers and query
                     # strings only through the denylist, and scrub() masks what is left.

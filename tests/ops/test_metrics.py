@@ -106,3 +106,32 @@ def test_metrics_require_the_bearer_token_when_set(tmp_path: Path, make_app: Mak
     remote = guarded.get("/metrics", headers={"Authorization": f"Bearer {token}"},
                          environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert remote.status_code == 200 and b"xsight_http_requests_total" in remote.data
+
+
+def test_model_fits_and_task_failures_are_counted(app: Flask, make_shop: Callable[..., Shop]) -> None:
+    from prometheus_client import REGISTRY
+
+    from tests.services.orders_factory import seed_shop
+    from xsight.tasks.analytics import recompute_insights
+    from xsight.tasks.queue import huey
+
+    def value(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    fits = value("xsight_model_fit_duration_seconds_count", model="bgnbd_gamma_gamma")
+    shop = make_shop(iana_timezone="Europe/Berlin")
+    with app.app_context():
+        seed_shop(shop.id, 500)
+        assert recompute_insights(shop.id)() == "succeeded"  # through the queue (immediate in tests)
+    assert value("xsight_model_fit_duration_seconds_count", model="bgnbd_gamma_gamma") == fits + 1
+    assert value("xsight_model_fit_duration_seconds_sum", model="bgnbd_gamma_gamma") > 0
+
+    @huey.task(name="test_metrics_failing_task")
+    def failing() -> None:
+        raise RuntimeError("counted")
+
+    failures = value("xsight_task_failures_total", task="test_metrics_failing_task")
+    with app.app_context():
+        failing()
+        failing()
+    assert value("xsight_task_failures_total", task="test_metrics_failing_task") == failures + 2

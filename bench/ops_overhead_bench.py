@@ -32,7 +32,11 @@ def build_app(database_url: str, folder: Path, secret: str, shop: str):  # type:
     app = create_app({"XSIGHT_ENV": "test", "INSTANCE_PATH": str(folder), "DATABASE_URL": database_url,
                       "SHOPIFY_API_KEY": "bench", "SHOPIFY_API_SECRET": secret, "SECRET_KEY": "b" * 32})
     with app.app_context():
-        db.drop_all()
+        if db.engine.dialect.name == "postgresql":  # a throwaway database: start from nothing
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        else:
+            db.drop_all()
         db.create_all()
         db.session.add(Shop(domain=shop, installed=True))
         db.session.commit()

@@ -22,3 +22,11 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # gunicorn's control socket defaults to one path per user; several web processes on one host would share it.
 control_socket_disable = True
+
+
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    """With PROMETHEUS_MULTIPROC_DIR, drop a finished worker's live gauges from /metrics."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

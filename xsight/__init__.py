@@ -25,6 +25,9 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.extensions["xsight.settings"] = settings
+    from xsight import ops
+
+    ops.init_app(app, settings)
     _init_extensions(app, settings)
     _register_blueprints(app)
     return app
@@ -58,10 +61,11 @@ def _register_blueprints(app: Flask) -> None:
     from xsight.blueprints.app_home import bp as app_home_bp
     from xsight.blueprints.auth import bp as auth_bp
     from xsight.blueprints.health import bp as health_bp
+    from xsight.blueprints.metrics import bp as metrics_bp
     from xsight.blueprints.webhooks import bp as webhooks_bp
     from xsight.cli import register_cli
 
-    for blueprint in (health_bp, api_bp, app_home_bp, auth_bp, webhooks_bp):
+    for blueprint in (health_bp, metrics_bp, api_bp, app_home_bp, auth_bp, webhooks_bp):
         app.register_blueprint(blueprint)
     settings = settings_of(app)
     if settings.SHOPIFY_STORE_URL_OVERRIDE and settings.XSIGHT_ENV != "production":

@@ -48,6 +48,21 @@ def sync(domain: str, full: bool) -> None:
     click.echo(f"Sync {run.id} ({kind}) succeeded: {run.processed} objects.")
 
 
+@xsight_cli.command("doctor")
+def doctor() -> None:
+    """Check configuration, database, queue, Redis and every shop; exit 1 when something fails."""
+    from flask import current_app
+
+    from xsight.ops import doctor as checks
+
+    findings = checks.run(current_app._get_current_object(), say=click.echo)  # type: ignore[attr-defined]
+    failed = [f for f in findings if not f.ok]
+    if failed:
+        click.echo(f"{len(failed)} check(s) failed; fix them and run `flask xsight doctor` again.")
+        raise SystemExit(1)
+    click.echo("Everything XSight needs answered.")
+
+
 class ProgressBar:
     """Draw `sync:progress` events as one terminal line."""
 

@@ -52,6 +52,16 @@ class Settings:
     RATE_LIMIT_PER_SECOND: float = 10.0
     RATE_LIMIT_BURST: int = 40
     ACCESS_LOG_RETENTION_DAYS: int = 365
+    # Processed webhook deliveries and finished sync runs are deleted after these many days.
+    WEBHOOK_RETENTION_DAYS: int = 30
+    SYNC_RUN_RETENTION_DAYS: int = 90
+    LOG_LEVEL: str = "INFO"
+    # "json" (one object per line) or "human"; empty: json in production, human otherwise.
+    LOG_FORMAT: str = ""
+    # Bearer token that /metrics requires; empty: /metrics answers loopback callers only.
+    METRICS_TOKEN: str = ""
+    SENTRY_DSN: str = ""
+    SENTRY_RELEASE: str = ""
     SYNC_INTERVAL_MINUTES: int = 15
 
     @property
@@ -134,8 +144,33 @@ def validate(settings: Settings) -> None:
         problems.append(f"APP_URL must be an https:// URL in production, got {settings.APP_URL!r}.")
     if strict and settings.SHOPIFY_STORE_URL_OVERRIDE:
         problems.append("SHOPIFY_STORE_URL_OVERRIDE must be empty in production.")
+    problems.extend(_operations_problems(settings))
     if problems:
         raise ConfigurationError(problems)
+
+
+# Shopify retries a failed webhook for up to 48 hours; a delivery record must outlive that so a late
+# retry is still recognised as a duplicate.
+MIN_WEBHOOK_RETENTION_DAYS = 3
+LOG_FORMATS = ("", "json", "human")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _operations_problems(settings: Settings) -> list[str]:
+    problems: list[str] = []
+    if settings.LOG_FORMAT not in LOG_FORMATS:
+        problems.append(f"LOG_FORMAT must be json or human, got {settings.LOG_FORMAT!r}.")
+    if settings.LOG_LEVEL.upper() not in LOG_LEVELS:
+        problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {settings.LOG_LEVEL!r}.")
+    if settings.WEBHOOK_RETENTION_DAYS < MIN_WEBHOOK_RETENTION_DAYS:
+        problems.append(f"WEBHOOK_RETENTION_DAYS must be at least {MIN_WEBHOOK_RETENTION_DAYS} (Shopify "
+                        f"retries deliveries for 48 hours), got {settings.WEBHOOK_RETENTION_DAYS}.")
+    for key in ("SYNC_RUN_RETENTION_DAYS", "ACCESS_LOG_RETENTION_DAYS"):
+        if getattr(settings, key) < 1:
+            problems.append(f"{key} must be at least 1 day, got {getattr(settings, key)}.")
+    if settings.METRICS_TOKEN and settings.METRICS_TOKEN.strip().lower() in PLACEHOLDERS:
+        problems.append("METRICS_TOKEN is a placeholder; set a long random value or leave it empty.")
+    return problems
 
 
 def _valid_encryption_key(value: str) -> bool:

@@ -95,8 +95,7 @@ def main() -> None:
                              "--api-key", KEY, "--api-secret", SECRET,
                              "--app-url", f"http://127.0.0.1:{ports[0]}"], env, folder)]
     web = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
-    consumer = [str(Path(sys.executable).with_name("huey_consumer")), "xsight.tasks.registry.huey",
-                "-k", "greenlet", "-w", "8"]
+    consumer = [sys.executable, "-m", "xsight.worker", "-k", "greenlet", "-w", "8"]
     for i, port in enumerate(ports):
         procs.append(start(f"web{i}", web, {**env, "PORT": str(port), "INSTANCE_PATH": str(folder / f"w{i}")},
                            folder))

@@ -29,7 +29,8 @@ const OFFLINE_CDN_ERROR = /net::ERR_NAME_NOT_RESOLVED|net::ERR_INTERNET_DISCONNE
 const PAGES = [
   { path: "/", name: "dashboard", ready: '[data-testid="kpi-net_sales"]' },
   { path: "/customers", name: "customers", ready: 'h1:has-text("Customers")' },
-  { path: "/customers/101", name: "customer", ready: "h1" },
+  // Reached by clicking the first customer of the list, so it exists on the mock and the real demo.
+  { path: "/customers", name: "customer", ready: "h1", firstCustomer: true },
   { path: "/segments", name: "segments", ready: 'h1:has-text("Segments")' },
   { path: "/segments/new", name: "segment-new", ready: "h1" },
   { path: "/analytics", name: "analytics", ready: '[data-testid="rfm-grid"], [data-testid^="insight-"], :text("Insights appear")' },
@@ -255,8 +256,12 @@ describe("embedded UI in Chromium", { skip: skipReason ?? false }, () => {
   });
 
   it("has no console errors and no serious accessibility violations on any page", async () => {
-    for (const { path, name, ready } of PAGES) {
+    for (const { path, name, ready, firstCustomer } of PAGES) {
       const { page, context, consoleErrors } = await openPage(path);
+      if (firstCustomer) {
+        await page.locator('a[href*="/customers/"]').first().click();
+        await page.waitForURL((u) => /^\/customers\/\d+$/.test(u.pathname));
+      }
       await page.locator(ready).first().waitFor();
       await page.waitForTimeout(500);
       await page.addScriptTag({ content: AXE_SOURCE });

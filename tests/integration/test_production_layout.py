@@ -52,14 +52,14 @@ def layout(live_app: Flask, store: StoreHandle, tmp_path: Path) -> Iterator[tupl
            "SHOPIFY_API_SECRET": s.SHOPIFY_API_SECRET, "ENCRYPTION_KEY": s.ENCRYPTION_KEY,
            "SECRET_KEY": s.SECRET_KEY, "SHOPIFY_STORE_URL_OVERRIDE": store.base_url,
            "HOST": "127.0.0.1", "WEB_CONCURRENCY": "1"}
-    consumer = str(Path(sys.executable).with_name("huey_consumer"))
+    consumer = sys.executable, "-m", "xsight.worker"
     ports = [free_port(), free_port()]
     web = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
     commands = [
         ("web-a", web, {"PORT": str(ports[0])}),
         ("web-b", web, {"PORT": str(ports[1])}),
-        ("worker-1", [consumer, "xsight.tasks.registry.huey", "-k", "greenlet", "-w", "4"], {}),
-        ("worker-2", [consumer, "xsight.tasks.registry.huey", "-k", "greenlet", "-w", "4"], {}),
+        ("worker-1", [*consumer, "-k", "greenlet", "-w", "4"], {}),
+        ("worker-2", [*consumer, "-k", "greenlet", "-w", "4"], {}),
     ]
     procs = []
     for name, command, extra in commands:

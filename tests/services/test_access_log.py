@@ -46,7 +46,7 @@ def test_purge_keeps_recent_records(app: Flask, make_shop: Callable[..., Shop]) 
 
 
 def test_daily_task_uses_the_configured_retention(app: Flask, make_shop: Callable[..., Shop]) -> None:
-    from xsight.tasks.maintenance import purge_old_access_records
+    from xsight.tasks.maintenance import purge_expired_records
 
     shop = make_shop()
     with app.app_context():
@@ -54,4 +54,4 @@ def test_daily_task_uses_the_configured_retention(app: Flask, make_shop: Callabl
             db.session.add(CustomerDataAccess(shop_id=shop.id, route="/x", customer_count=1,
                                               accessed_at=utcnow() - timedelta(days=days)))
         db.session.commit()
-        assert purge_old_access_records.call_local() == 1  # default retention: 365 days
+        assert purge_expired_records.call_local()["access_log"] == 1  # default: 365 days

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -78,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _configure_logging() -> None:
+    """Log like the app: LOG_FORMAT (json or human, default human) and LOG_LEVEL, redacted."""
+    from xsight.ops import logs
+
+    logs.configure(os.environ.get("LOG_LEVEL", "INFO"), os.environ.get("LOG_FORMAT") or "human")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI."""
     args = build_parser().parse_args(argv)
@@ -89,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(json.dumps({"shop": args.shop, "db": args.db, **summary}))
         return 0
+    _configure_logging()
     faults = Faults()
     faults.update({name: getattr(args, name) for name in FAULT_FLAGS})
     config = StoreConfig(

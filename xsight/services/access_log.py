@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from flask import Response, g, request
-from sqlalchemy import delete
 
 from xsight.extensions import db
 from xsight.models import CustomerDataAccess
-from xsight.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +37,6 @@ def write_access_log(response: Response) -> Response:
 
 def purge_access_log(retention_days: int) -> int:
     """Delete access records older than the retention period; return how many."""
-    cutoff = utcnow() - timedelta(days=retention_days)
-    result = db.session.execute(delete(CustomerDataAccess)
-                                .where(CustomerDataAccess.accessed_at < cutoff))
-    db.session.commit()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    from xsight.services import retention
+
+    return retention.purge_access_log(retention_days)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from xsight.extensions import db
 from xsight.models import Shop
 from xsight.models.prediction import CustomerPrediction, ModelRun
 from xsight.models.types import MONEY_SCALE, utcnow
+from xsight.ops import metrics
 from xsight.services import insights_models as models
 from xsight.services import raw_sql
 from xsight.services.crm import facts as crm_facts
@@ -102,10 +104,13 @@ def _compute(shop: Shop, run: ModelRun, today: date) -> None:
         run.error = (f"{n_repeat} repeat buyers and {history} days of history; the models need at least "
                      f"{minimum} repeat buyers and {min_days} days.")
     else:
+        started = time.perf_counter()
         try:
             fit = models.fit(summary)
         except models.FitFailed as exc:
             run.status, run.error = "failed", str(exc)
+        finally:
+            metrics.MODEL_FIT.labels("bgnbd_gamma_gamma").observe(time.perf_counter() - started)
     predicted = models.predict(fit, summary, today, **economics) if fit else None
     if fit:
         run.status, run.log_likelihood = "succeeded", fit.log_likelihood

@@ -15,8 +15,11 @@ from xsight.services.shopify_app import http_client
 from xsight.shopify.client import AdminClient
 
 
-def client_for(shop: Shop) -> AdminClient:
-    """Return an AdminClient that fetches (and refreshes) the shop's offline token as needed."""
+def client_for(shop: Shop, **options: Any) -> AdminClient:
+    """Return an AdminClient that fetches (and refreshes) the shop's offline token as needed.
+
+    `options` go to AdminClient (e.g. `max_attempts=1` for a quick check).
+    """
     shop_id = shop.id
 
     def refresh_once() -> None:
@@ -24,7 +27,7 @@ def client_for(shop: Shop) -> AdminClient:
 
     return AdminClient(shop.domain, http_client(), token=lambda: tokens.access_token(shop_id),
                        api_version=settings_of(current_app).SHOPIFY_API_VERSION,
-                       on_unauthorized=refresh_once)
+                       on_unauthorized=refresh_once, **options)
 
 
 def refresh_shop_details(shop: Shop, client: AdminClient) -> None:

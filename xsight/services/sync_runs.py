@@ -12,6 +12,7 @@ from xsight.errors import Conflict, NotFound, XSightError
 from xsight.extensions import db
 from xsight.models import SyncRun
 from xsight.models.types import utcnow
+from xsight.ops import metrics
 
 ACTIVE = ("queued", "running")
 # A worker renews its lease at every progress step; one silent this long is presumed dead.
@@ -142,6 +143,7 @@ def succeed(run: SyncRun) -> None:
     realtime.publish_progress(run.shop_id, describe(run), force=True)
     realtime.publish(run.shop_id, "sync:completed", {"sync_run_id": run.id, "kind": run.kind})
     realtime.forget_run(run.id)
+    _observe(run, "succeeded")
 
 
 def fail(run: SyncRun, error: str) -> None:
@@ -151,3 +153,14 @@ def fail(run: SyncRun, error: str) -> None:
     db.session.commit()
     realtime.publish(run.shop_id, "sync:failed", {"sync_run_id": run.id, "error": run.error})
     realtime.forget_run(run.id)
+    _observe(run, "failed")
+
+
+def _observe(run: SyncRun, outcome: str) -> None:
+    metrics.SYNC_RUNS.labels(run.kind, outcome).inc()
+    if run.started_at is None or run.finished_at is None:
+        return
+    seconds = (run.finished_at - run.started_at).total_seconds()
+    metrics.SYNC_DURATION.labels(run.kind).observe(seconds)
+    if outcome == "succeeded" and seconds > 0:
+        metrics.SYNC_RATE.labels(run.kind).observe(run.processed / seconds)

@@ -15,6 +15,7 @@ from xsight.errors import BadRequest
 from xsight.extensions import db
 from xsight.models import WebhookDelivery
 from xsight.models.types import utcnow
+from xsight.ops import context, metrics
 from xsight.services import compliance, installs, webhook_record
 from xsight.services.ingest import apply as ingest
 
@@ -80,6 +81,7 @@ def process(delivery_id: int) -> str:
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.status in ("processed", "ignored", "malformed"):
         return "skipped"
+    context.bind(shop_id=delivery.shop_id, topic=delivery.topic, webhook_id=delivery.webhook_id)
     try:
         outcome = ingest.apply(db.session, delivery.shop_id, delivery.topic,
                                json.loads(delivery.payload or "{}"))
@@ -88,11 +90,15 @@ def process(delivery_id: int) -> str:
         delivery.status = "retrying" if getattr(exc, "retriable", False) else "failed"
         delivery.error = f"{type(exc).__name__}: {exc}"[:2000]
         db.session.commit()
+        metrics.WEBHOOKS_APPLIED.labels(delivery.topic, delivery.status).inc()
         raise
     # The payload held personal data; once applied it is no longer needed.
     delivery.status, delivery.processed_at, delivery.error = outcome, utcnow(), None
     delivery.payload = None
     db.session.commit()
+    metrics.WEBHOOKS_APPLIED.labels(delivery.topic, outcome).inc()
+    metrics.WEBHOOK_LAG.labels(delivery.topic).observe(
+        max(0.0, (delivery.processed_at - delivery.received_at).total_seconds()))
     return outcome
 
 

@@ -22,6 +22,7 @@ from xsight.errors import (
     ShopifyThrottled,
     ShopifyUnauthorized,
 )
+from xsight.ops import metrics
 from xsight.shopify import queries
 from xsight.shopify.cost import estimate_cost
 from xsight.shopify.http import admin_graphql_url
@@ -102,6 +103,15 @@ class AdminClient:
 
     def execute(self, document: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Run a document (a queries/ name or GraphQL text) and return its `data`."""
+        try:
+            data = self._execute(document, variables)
+        except ShopifyError as exc:
+            metrics.SHOPIFY_CALLS.labels(_outcome(exc)).inc()
+            raise
+        metrics.SHOPIFY_CALLS.labels("ok").inc()
+        return data
+
+    def _execute(self, document: str, variables: Mapping[str, Any] | None) -> dict[str, Any]:
         text = queries.load(document) if DOCUMENT_NAME.match(document) else document
         variables = dict(variables or {})
         estimate = float(estimate_cost(text, variables))
@@ -175,6 +185,7 @@ class AdminClient:
         if wait > 0:
             self.stats.pacing_waits += 1
             self.stats.pacing_wait_seconds += wait
+            metrics.SHOPIFY_WAIT.labels("pacing").inc(wait)
             logger.debug("pacing %s: waiting %.2fs for %.0f points", self.shop, wait, expected_cost)
             self._sleep(wait)
 
@@ -182,6 +193,7 @@ class AdminClient:
         requested, status = parse_cost(payload)
         if status is not None:
             self.bucket.observe(status, self._clock())
+            metrics.SHOPIFY_BUCKET.set(status.currently_available)
         if requested is not None and estimate > 0:
             self._cost_ratio[text] = requested / estimate
             self.stats.requested_cost += requested
@@ -200,6 +212,7 @@ class AdminClient:
         delay = backoff_delay(attempt, self._rng, hinted)
         self.stats.retries += 1
         self.stats.retry_wait_seconds += delay
+        metrics.SHOPIFY_WAIT.labels("retry").inc(delay)
         level = logging.INFO if reason in ("THROTTLED", "HTTP 429") else logging.WARNING
         logger.log(level, "shopify call to %s retried after %s (attempt %d, waiting %.2fs)",
                    self.shop, reason, attempt + 1, delay)
@@ -227,6 +240,19 @@ class AdminClient:
         """Redact the token should Shopify ever echo it (the client keeps no copy of its own)."""
         token = self._token()
         return text.replace(token, "[redacted]") if token else text
+
+
+def _outcome(exc: ShopifyError) -> str:
+    """Name a failed call's outcome for the calls counter."""
+    if isinstance(exc, ShopifyUnauthorized):
+        return "unauthorized"
+    if isinstance(exc, ShopifyThrottled):
+        return "throttled"
+    if isinstance(exc, ShopifyNetworkError):
+        return "network_error"
+    if isinstance(exc, ShopifyGraphQLError):
+        return "graphql_error"
+    return "http_error"
 
 
 def _code(error: Mapping[str, Any]) -> str:

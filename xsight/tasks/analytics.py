@@ -11,6 +11,7 @@ from sqlalchemy import select
 from xsight.extensions import db
 from xsight.models import ModelRun, Shop
 from xsight.models.types import utcnow
+from xsight.ops import context
 from xsight.services import insights_recompute
 from xsight.tasks.context import task_app
 from xsight.tasks.queue import huey
@@ -34,6 +35,7 @@ def recompute_in_progress(shop_id: int) -> bool:
 def recompute_insights(shop_id: int) -> str:
     """Recompute one shop's predictions, RFM, cohorts and model quality; return the run's status."""
     with task_app():
+        context.bind(shop_id=shop_id)
         shop = db.session.get(Shop, shop_id)
         if shop is None or not shop.installed:
             return "skipped"

@@ -44,13 +44,17 @@ huey = build_queue(os.environ.get("REDIS_URL", ""), os.environ.get("INSTANCE_PAT
 _probe: list[Any] = []
 
 
+def probe_storage() -> Any:
+    """Return the configured queue storage, even when tests run tasks immediately in memory."""
+    if not _probe:
+        _probe.append(huey.get_storage(**huey.storage_kwargs))
+    return _probe[0]
+
+
 def queue_reachable() -> str | None:
     """Return None when the configured queue storage answers, else the reason it does not."""
-    # Probe the configured backend even when tests run tasks immediately in memory.
     try:
-        if not _probe:
-            _probe.append(huey.get_storage(**huey.storage_kwargs))
-        _probe[0].queue_size()
+        probe_storage().queue_size()
     except Exception as exc:  # any storage failure means "not ready"
         return f"queue storage unreachable: {type(exc).__name__}"
     return None

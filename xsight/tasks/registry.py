@@ -5,7 +5,10 @@ Run a production worker with: `huey_consumer xsight.tasks.registry.huey -k green
 
 from __future__ import annotations
 
+from xsight.ops.tasks import install
 from xsight.tasks import analytics, compliance, maintenance, segments, sync, webhooks  # noqa: F401
 from xsight.tasks.queue import huey
+
+install(huey)  # time-ordered task ids, a log scope per task, task metrics
 
 __all__ = ["huey"]

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from xsight.extensions import db
 from xsight.models import Shop, SyncRun
 from xsight.models.types import utcnow
+from xsight.ops import context
 from xsight.services import backfill, incremental, installs, settings, sync_runs
 from xsight.tasks.analytics import recompute_insights
 from xsight.tasks.context import task_app
@@ -39,6 +40,7 @@ def run_sync(run_id: int, task=None) -> str:
         run = db.session.get(SyncRun, run_id)
         if run is None or run.status in ("succeeded", "cancelled"):
             return "skipped"
+        context.bind(shop_id=run.shop_id, sync_run_id=run.id, kind=run.kind)
         # One active run per shop (sync_runs.create), and one live worker per run (the lease).
         if not sync_runs.acquire(run, worker_id()):
             log.info("sync run is held by a live worker", extra={"sync_run_id": run_id})

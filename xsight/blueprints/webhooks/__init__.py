@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from xsight.errors import BadRequest, Unauthorized
+from xsight.ops import context, metrics
 from xsight.services import compliance, webhooks
 from xsight.services.shopify_app import shopify_app
 from xsight.shopify.shop_domain import valid_shop_domain
@@ -32,7 +33,11 @@ def _verified_body() -> str:
 @bp.post("")
 def receive() -> ResponseReturnValue:
     """Accept one webhook delivery from Shopify."""
-    body = _verified_body()
+    try:
+        body = _verified_body()
+    except Unauthorized:
+        metrics.WEBHOOKS_RECEIVED.labels("-", "invalid_hmac").inc()  # topic unverified: not a label
+        raise
     shop = valid_shop_domain(request.headers.get("X-Shopify-Shop-Domain"))
     topic = request.headers.get("X-Shopify-Topic", "")
     webhook_id = request.headers.get("X-Shopify-Webhook-Id", "")
@@ -40,7 +45,9 @@ def receive() -> ResponseReturnValue:
         raise BadRequest("The webhook lacks a valid shop domain, topic or webhook id header.")
     if topic in compliance.TOPICS:
         raise BadRequest(f"{topic} is delivered to /webhooks/compliance.")
+    context.bind(shop=shop, topic=topic, webhook_id=webhook_id)
     receipt = webhooks.receive(shop, topic, webhook_id, body, dict(request.headers))
+    metrics.WEBHOOKS_RECEIVED.labels(topic, receipt.outcome).inc()
     if receipt.outcome == "malformed":
         raise BadRequest("The webhook body is not valid JSON; it was stored for inspection.",
                          code="malformed_json")
@@ -56,5 +63,7 @@ def receive_compliance() -> ResponseReturnValue:
     webhook_id = request.headers.get("X-Shopify-Webhook-Id", "")
     if shop is None or topic not in compliance.TOPICS or not webhook_id:
         raise BadRequest("Expected a privacy webhook with shop domain, topic and webhook id.")
+    context.bind(shop=shop, topic=topic, webhook_id=webhook_id)
     receipt = webhooks.receive_privacy_request(shop, topic, webhook_id, body)
+    metrics.WEBHOOKS_RECEIVED.labels(topic, receipt.outcome).inc()
     return jsonify({"status": receipt.outcome}), 200

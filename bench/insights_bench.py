@@ -134,27 +134,49 @@ def baseline_cohorts(shop_id: int, postgres: bool) -> None:
         "AND o.cancelled_at IS NULL GROUP BY f.cohort, m"), {"s": shop_id}).all()
 
 
+def _existing_shop() -> int | None:
+    """Return the bench shop's id when a previous run left its raw rows (same --customers assumed)."""
+    try:
+        sid = db.session.execute(text("SELECT id FROM shops WHERE domain = 'bench.myshopify.com'")).scalar()
+        return sid if sid and db.session.execute(text("SELECT count(*) FROM orders")).scalar() else None
+    except Exception:  # noqa: BLE001 - no tables yet
+        db.session.rollback()
+        return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=200_000)
     parser.add_argument("--samples", type=int, default=40)
+    parser.add_argument("--reuse", metavar="SQLITE_FILE", nargs="?", const="",
+                        help="keep the raw rows between runs (SQLite: in this file; PostgreSQL: in the database)")
+    parser.add_argument("--generate-only", action="store_true", help="stop after the raw rows are written")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="insights-bench-"))
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite3'}"
+    sqlite_file = Path(args.reuse) if args.reuse else folder / "bench.sqlite3"
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{sqlite_file}"
     app = create_app(make_settings(folder / "instance", DATABASE_URL=url, RATE_LIMIT_PER_SECOND=10_000,
                                    RATE_LIMIT_BURST=10_000))
     postgres = url.startswith("postgres")
     rows: list[tuple[str, str, str]] = []
     with app.app_context():
-        reset_database()
-        db.create_all()
-        shop = Shop(domain="bench.myshopify.com", currency="USD", iana_timezone="America/New_York",
-                    installed=True)
-        db.session.add(shop)
-        db.session.commit()
-        sid = shop.id
-        t_gen = timed(lambda: generate(sid, args.customers, 20261126), "generate")
+        existing = _existing_shop() if args.reuse is not None else None
+        if existing is None:
+            reset_database()
+            db.create_all()
+            shop = Shop(domain="bench.myshopify.com", currency="USD", iana_timezone="America/New_York",
+                        installed=True)
+            db.session.add(shop)
+            db.session.commit()
+            sid = shop.id
+            t_gen = timed(lambda: generate(sid, args.customers, 20261126), "generate")
+        else:
+            db.create_all()  # tables added since the rows were written
+            sid, t_gen = existing, float("nan")
+            print(f"reusing the raw rows of shop {sid}", file=sys.stderr)
         n_orders = db.session.execute(text("SELECT count(*) FROM orders")).scalar()
+        if args.generate_only:
+            return
         if postgres:
             db.session.execute(text("ANALYZE"))
             db.session.commit()

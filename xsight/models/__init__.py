@@ -7,6 +7,7 @@ from xsight.models.customer_event import CustomerEvent
 from xsight.models.order import Order, OrderLineItem, Refund, RefundLineItem
 from xsight.models.prediction import CustomerPrediction, ModelRun
 from xsight.models.product import Product, ProductVariant
+from xsight.models.range_rollup import CustomerDay, CustomerMonthSpend, RangeCount
 from xsight.models.rollup import CustomerMonth, CustomerStats, DailyShop, OrderEvent
 from xsight.models.segment import Segment, SegmentMembership, SegmentTagRun
 from xsight.models.shop import Shop
@@ -17,8 +18,10 @@ __all__ = [
     "ComplianceRequest",
     "Customer",
     "CustomerDataAccess",
+    "CustomerDay",
     "CustomerEvent",
     "CustomerMonth",
+    "CustomerMonthSpend",
     "CustomerPrediction",
     "CustomerStats",
     "DailyShop",
@@ -28,6 +31,7 @@ __all__ = [
     "OrderLineItem",
     "Product",
     "ProductVariant",
+    "RangeCount",
     "Refund",
     "RefundLineItem",
     "Segment",

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, insert, literal, select
 
 from xsight.models import Order, OrderLineItem, Refund, Shop
 from xsight.models.rollup import CustomerMonth, CustomerStats, DailyShop, OrderEvent
+from xsight.services import range_rollup
 from xsight.services.order_events import AnySession, LocalDays, events_for_orders
 
 CHUNK = 500  # values per IN (...) list
@@ -94,6 +95,7 @@ def rebuild(session: AnySession, shop_id: int) -> None:
         after = hi
     _fill_days(session, shop_id, None)
     _fill_customers(session, shop_id, None)
+    range_rollup.fill_shop(session, shop_id)
 
 
 def _fill_days(session: AnySession, shop_id: int, where: Any) -> None:
@@ -117,6 +119,7 @@ def _refresh_customers(session: AnySession, shop_id: int, keys: list[str]) -> No
     for table in (CustomerStats, CustomerMonth):
         session.execute(delete(table).where(table.shop_id == shop_id, table.customer_key.in_(keys)))
     _fill_customers(session, shop_id, E.customer_key.in_(keys))
+    range_rollup.refresh_keys(session, shop_id, keys)
 
 
 def _fill_customers(session: AnySession, shop_id: int, where: Any) -> None:

@@ -68,6 +68,8 @@ def upgrade():
     with op.batch_alter_table('customer_month_spend', schema=None) as batch_op:
         batch_op.create_index('ix_customer_month_spend_list', ['shop_id', 'month', 'positive', 'customer_key'],
                               unique=False)
+    with op.batch_alter_table('order_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_order_events_shop_range')
     # Existing shops: derive the new tables from their order events and customer stats now.
     from sqlalchemy.orm import Session
 
@@ -80,6 +82,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('order_events', schema=None) as batch_op:
+        batch_op.create_index('ix_order_events_shop_range', ['shop_id', 'kind', 'counted', 'local_date',
+                              'customer_key', 'attributed_net', 'processed_at', 'order_gid'], unique=False)
     with op.batch_alter_table('customer_month_spend', schema=None) as batch_op:
         batch_op.drop_index('ix_customer_month_spend_list')
     op.drop_table('customer_month_spend')

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, insert, literal, select
 
 from xsight.models import Order, OrderLineItem, Refund, Shop
 from xsight.models.rollup import CustomerMonth, CustomerStats, DailyShop, OrderEvent
-from xsight.services import range_rollup
+from xsight.services import range_rollup, raw_sql
 from xsight.services.order_events import AnySession, LocalDays, events_for_orders
 
 CHUNK = 500  # values per IN (...) list
@@ -28,9 +28,18 @@ def _chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
         yield items[start:start + size]
 
 
+EVENT_COLUMNS = tuple(c.name for c in OrderEvent.__table__.columns if c.name != "id")
+
+
 def _insert_events(session: AnySession, events: list[dict[str, Any]]) -> None:
-    for part in _chunks(events, 2_000):
-        session.execute(insert(OrderEvent.__table__), part)
+    """Insert event dicts through the DB-API, converting values with the columns' own bind processors."""
+    if not events:
+        return
+    dialect = session.get_bind().dialect
+    table = OrderEvent.__table__
+    procs = [(c, table.c[c].type.bind_processor(dialect)) for c in EVENT_COLUMNS]
+    rows = [tuple(p(e[c]) if p else e[c] for c, p in procs) for e in events]
+    raw_sql.insert_many("order_events", EVENT_COLUMNS, rows, session)
 
 
 def _shop(session: AnySession, shop_id: int) -> tuple[str, LocalDays]:

@@ -34,6 +34,8 @@ def upgrade():
     sa.Column('day_number', sa.Integer(), nullable=False),
     sa.Column('orders', sa.Integer(), nullable=False),
     sa.Column('net', sa.BigInteger(), nullable=False),
+    sa.Column('lq_orders', sa.Integer(), nullable=False),
+    sa.Column('lq_net', sa.BigInteger(), nullable=False),
     sa.Column('is_returning', sa.SmallInteger(), nullable=False),
     sa.Column('first_order', sa.SmallInteger(), nullable=False),
     sa.Column('prev_number', sa.Integer(), nullable=True),

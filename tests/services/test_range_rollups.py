@@ -19,7 +19,8 @@ from xsight.models import Order, Shop
 from xsight.models.types import from_minor
 from xsight.services import range_queries, rollups
 
-TABLES = {"customer_days": "customer_key, day, day_number, orders, net, is_returning, first_order, "
+TABLES = {"customer_days": "customer_key, day, day_number, orders, net, lq_orders, lq_net, is_returning, "
+                           "first_order, "
                            "prev_number, prev_returning_number",
           "range_counts": "kind, level, bucket, prev_week, n",
           "customer_month_spend": "customer_key, month, positive"}
@@ -50,6 +51,19 @@ def ranges(first: date, last: date) -> list[tuple[date, date]]:
 
 def assert_ranges_match_truth(shop_id: int, first: date, last: date, top: int = 3) -> None:
     orders = truth_ranges.counted_orders(shop_id)
+    days: dict[tuple[str, date], list[Any]] = {}
+    for o in orders:
+        row = days.setdefault((o.key, o.day), [0, 0, 0, 0])
+        row[0] += 1
+        row[1] += o.net
+        row[2] += o.lq
+        row[3] += o.net if o.lq else 0
+    got = {(k, date.fromisoformat(str(d))): [n, from_minor(net), lq, from_minor(lq_net)]
+           for k, d, n, net, lq, lq_net in db.session.execute(text(
+               "SELECT customer_key, day, orders, net, lq_orders, lq_net FROM customer_days "
+               "WHERE shop_id = :s"),
+               {"s": shop_id})}
+    assert got == days
     for start, end in ranges(first, last):
         counts, ranked = truth_ranges.range_figures(orders, start, end)
         assert range_queries.customer_counts(shop_id, start, end) == counts, (start, end)

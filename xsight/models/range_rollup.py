@@ -33,7 +33,9 @@ class CustomerDay(TenantMixin, db.Model):  # type: ignore[name-defined]
     day_number: Mapped[int] = mapped_column(Integer, nullable=False)
     orders: Mapped[int] = mapped_column(Integer, nullable=False)  # counted orders placed this day
     net: Mapped[int] = mapped_column(BigInteger, nullable=False)  # their order-attributed net
-    is_returning: Mapped[int] = mapped_column(SmallInteger, nullable=False)  # 1: one is not the first LQ order
+    lq_orders: Mapped[int] = mapped_column(Integer, nullable=False)  # lifecycle-qualifying ones (insights)
+    lq_net: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    is_returning: Mapped[int] = mapped_column(SmallInteger, nullable=False)  # 1: not only the first LQ order
     first_order: Mapped[int] = mapped_column(SmallInteger, nullable=False)  # 1: first LQ order's day
     prev_number: Mapped[int | None] = mapped_column(Integer)  # previous customer day
     prev_returning_number: Mapped[int | None] = mapped_column(Integer)  # previous returning day

@@ -26,6 +26,8 @@ EPOCH = 719_163  # date(1970, 1, 1).toordinal()
 DAYS = """
 SELECT e.customer_key, e.local_date, {dn}, count(*), sum(e.attributed_net),
        sum(CASE WHEN e.attributed_net > 0 THEN e.attributed_net ELSE 0 END),
+       sum(CASE WHEN e.qualifies THEN 1 ELSE 0 END),
+       sum(CASE WHEN e.qualifies THEN e.attributed_net ELSE 0 END),
        max(CASE WHEN cs.first_order_gid IS NOT NULL AND e.order_gid <> cs.first_order_gid
                 AND e.processed_at >= cs.first_order_at THEN 1 ELSE 0 END),
        max(CASE WHEN e.local_date = cs.first_order_date THEN 1 ELSE 0 END)
@@ -35,8 +37,8 @@ GROUP BY e.customer_key, e.local_date ORDER BY e.customer_key, e.local_date
 """
 OLD = ("SELECT day_number, prev_number, is_returning, prev_returning_number, first_order FROM customer_days "
        "WHERE shop_id = :shop AND customer_key IN :keys")
-DAY_COLUMNS = ("shop_id", "customer_key", "day", "day_number", "orders", "net", "is_returning", "first_order",
-               "prev_number", "prev_returning_number")
+DAY_COLUMNS = ("shop_id", "customer_key", "day", "day_number", "orders", "net", "lq_orders", "lq_net",
+               "is_returning", "first_order", "prev_number", "prev_returning_number")
 UPSERT = text("INSERT INTO range_counts (shop_id, kind, level, bucket, prev_week, n) "
               "VALUES (:shop, :kind, :level, :bucket, :prev_week, :n) "
               "ON CONFLICT (shop_id, kind, level, bucket, prev_week) "
@@ -90,14 +92,14 @@ def _write(session: AnySession, shop_id: int, keys: list[str] | None) -> Counter
     rows = _read_days(session, shop_id, keys)
     if not rows:
         return Counter()
-    names, dates, day, orders, net, positive, returning, first = zip(*rows, strict=True)
+    names, dates, day, orders, net, positive, lq_orders, lq_net, returning, first = zip(*rows, strict=True)
     key_arr = np.array(names, dtype=object)
     day_arr, ret_arr, first_arr = (np.array(v, dtype=np.int64) for v in (day, returning, first))
     prev, prev_ret = _links(key_arr, day_arr, ret_arr)
     none = lambda a: [None if v < 0 else v for v in a.tolist()]  # noqa: E731
     raw_sql.insert_many("customer_days", DAY_COLUMNS, list(zip(
-        [shop_id] * len(rows), names, dates, day, orders, net, returning, first, none(prev), none(prev_ret),
-        strict=True)), session)
+        [shop_id] * len(rows), names, dates, day, orders, net, lq_orders, lq_net, returning, first,
+        none(prev), none(prev_ret), strict=True)), session)
     # Month spend: sum positive net per (customer, month); rows are in customer order already.
     group = np.cumsum(np.concatenate(([True], key_arr[1:] != key_arr[:-1]))) - 1
     month = (day_arr - EPOCH).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)

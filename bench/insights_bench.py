@@ -33,6 +33,8 @@ from xsight.services import insights_recompute, rollups
 END = datetime(2026, 11, 20, tzinfo=UTC)
 WEEKS = 156.0
 CHUNK = 20_000
+DERIVED = ("customer_predictions", "model_runs", "order_events", "daily_shop", "customer_stats",
+           "customer_months", "customer_days", "range_counts", "customer_month_spend")
 
 
 def p95(samples: list[float]) -> float:
@@ -172,9 +174,10 @@ def main() -> None:
             sid = shop.id
             t_gen = timed(lambda: generate(sid, args.customers, 20261126), "generate")
         else:
-            db.create_all()  # tables added since the rows were written
-            db.session.execute(text("DROP INDEX IF EXISTS ix_order_events_shop_range"))  # as migration 0006
-            db.session.commit()
+            # Keep only the raw rows: derived tables are recreated from the current models.
+            for name in DERIVED:
+                db.metadata.tables[name].drop(db.engine, checkfirst=True)
+            db.create_all()
             sid, t_gen = existing, float("nan")
             print(f"reusing the raw rows of shop {sid}", file=sys.stderr)
         n_orders = db.session.execute(text("SELECT count(*) FROM orders")).scalar()

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, select
+from sqlalchemy import delete, func, insert, literal, select, text
 
 from xsight.models import Order, OrderLineItem, Refund, Shop
 from xsight.models.rollup import CustomerMonth, CustomerStats, DailyShop, OrderEvent
@@ -19,6 +19,7 @@ from xsight.services.order_events import AnySession, LocalDays, events_for_order
 
 CHUNK = 500  # values per IN (...) list
 REBUILD_ORDERS = 5_000  # orders per rebuild step
+SQLITE_REBUILD_CACHE_KB = 131_072  # page cache of the rebuilding connection, for the rebuild only
 E = OrderEvent
 
 
@@ -87,6 +88,18 @@ def refresh_written(session: AnySession, writer: Any) -> None:
 
 def rebuild(session: AnySession, shop_id: int) -> None:
     """Recompute every rollup of the shop from its raw rows (after a backfill)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    cache = session.execute(text("PRAGMA cache_size")).scalar() if sqlite else None
+    if sqlite:  # index inserts of 10^6 events thrash SQLite's default 2 MB page cache
+        session.execute(text(f"PRAGMA cache_size = -{SQLITE_REBUILD_CACHE_KB}"))
+    try:
+        _rebuild(session, shop_id)
+    finally:
+        if sqlite:
+            session.execute(text(f"PRAGMA cache_size = {int(cache)}"))
+
+
+def _rebuild(session: AnySession, shop_id: int) -> None:
     currency, to_day = _shop(session, shop_id)
     for table in (OrderEvent, DailyShop, CustomerStats, CustomerMonth):
         session.execute(delete(table).where(table.shop_id == shop_id))

@@ -10,6 +10,7 @@ few rows per touched customer day. Both run after `customer_stats` is current.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -48,7 +49,7 @@ DROP_EMPTY = text("DELETE FROM range_counts WHERE shop_id = :shop AND kind = :ki
 Cell = tuple[str, int, int, int]
 
 
-def _read_days(session: AnySession, shop_id: int, keys: list[str] | None) -> list[tuple[Any, ...]]:
+def _read_days(session: AnySession, shop_id: int, keys: list[str] | None) -> Sequence[Any]:
     dialect = session.get_bind().dialect.name
     sql = text(DAYS.format(dn=DAY_NUMBER[dialect].format(c="e.local_date"),
                            keys=" AND e.customer_key IN :keys" if keys is not None else ""))

@@ -96,7 +96,7 @@ def rebuild(session: AnySession, shop_id: int) -> None:
         _rebuild(session, shop_id)
     finally:
         if sqlite:
-            session.execute(text(f"PRAGMA cache_size = {int(cache)}"))
+            session.execute(text(f"PRAGMA cache_size = {int(cache or -2000)}"))
 
 
 def _rebuild(session: AnySession, shop_id: int) -> None:

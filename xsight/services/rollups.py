@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import delete, func, insert, literal, select, text
@@ -38,8 +39,14 @@ def _insert_events(session: AnySession, events: list[dict[str, Any]]) -> None:
         return
     dialect = session.get_bind().dialect
     table = OrderEvent.__table__
-    procs = [(c, table.c[c].type.bind_processor(dialect)) for c in EVENT_COLUMNS]
-    rows = [tuple(p(e[c]) if p else e[c] for c, p in procs) for e in events]
+    procs = [(i, p) for i, c in enumerate(EVENT_COLUMNS) if (p := table.c[c].type.bind_processor(dialect))]
+    values = itemgetter(*EVENT_COLUMNS)
+    rows = []
+    for e in events:
+        row = list(values(e))
+        for i, p in procs:
+            row[i] = p(row[i])
+        rows.append(row)
     raw_sql.insert_many("order_events", EVENT_COLUMNS, rows, session)
 
 

@@ -40,17 +40,14 @@ def _totals(shop_id: int, r: Range) -> tuple[dict[str, Any], list[dict[str, Any]
     rows = db.session.execute(select(d.date, d.orders, d.gross_sales, d.discounts, d.returns,
                                      d.net_sales, d.aov_numerator, d.aov_denominator)
                               .where(d.shop_id == shop_id, d.date.between(r.start, r.end))).all()
-    found = {row[0]: row for row in rows}
+    found = {row[0]: (int(row[1]), _money(int(row[5])), _money(int(row[2]))) for row in rows}
+    zero = (0, _money(0), _money(0))
     by_day = []
-    sums = [0] * 7
     for i in range(r.days):
         day = r.start + timedelta(days=i)
-        row = found.get(day)
-        values = tuple(int(v) for v in row[1:]) if row else (0,) * 7
-        sums = [a + b for a, b in zip(sums, values, strict=True)]
-        by_day.append({"date": day.isoformat(), "orders": values[0],
-                       "net_sales": _money(values[4]), "gross_sales": _money(values[1])})
-    orders, gross, disc, ret, net, aov_num, aov_den = sums
+        orders_, net_, gross_ = found.get(day, zero)
+        by_day.append({"date": day.isoformat(), "orders": orders_, "net_sales": net_, "gross_sales": gross_})
+    orders, gross, disc, ret, net, aov_num, aov_den = (sum(int(row[c]) for row in rows) for c in range(1, 8))
     totals: dict[str, Any] = {
         "gross_sales": from_minor(gross), "discounts": from_minor(disc), "returns": from_minor(ret),
         "net_sales": from_minor(net), "orders": orders,
@@ -84,7 +81,9 @@ def top_customers(shop_id: int, r: Range, top: int) -> list[dict[str, Any]]:
 
 
 def _money(minor: int) -> str:
-    return str(from_minor(minor).quantize(CENT, rounding=ROUND_HALF_UP))
+    """Format 1/10,000 units as cents rounded half up, exactly as str(Decimal.quantize) does ("-0.00" too)."""
+    cents = (abs(minor) + 50) // 100
+    return f"{'-' if minor < 0 else ''}{cents // 100}.{cents % 100:02d}"
 
 
 def _change(value: Decimal | int, previous: Decimal | int) -> float | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, text, true
+from sqlalchemy import and_, func, select, text, true
 
 from xsight.extensions import db
 from xsight.models.rollup import OrderEvent as E
@@ -18,9 +18,8 @@ STRADDLE = {kind: text(f"SELECT count(*) FROM customer_days WHERE shop_id = :sho
             for kind, col in (("c", "prev_number"), ("r", "prev_returning_number"))}
 LIST = text("SELECT customer_key, positive FROM customer_month_spend WHERE shop_id = :shop "
             "AND month = :month ORDER BY positive DESC, customer_key DESC LIMIT :n OFFSET :skip")
-EXACT = text("SELECT customer_key, sum(orders), sum(net) FROM customer_days WHERE shop_id = :shop "
-             "AND customer_key IN :keys AND day_number BETWEEN :start AND :end GROUP BY customer_key"
-             ).bindparams(bindparam("keys", expanding=True))
+EXACT = ("SELECT customer_key, sum(orders), sum(net) FROM customer_days WHERE shop_id = {p} "
+         "AND customer_key IN ({keys}) AND day_number BETWEEN {p} AND {p} GROUP BY customer_key")
 FIRST_READ = 32  # rows read per month list in the first round (at least 4 x top); doubles each round
 MAX_CANDIDATES = 20_000  # past this the threshold search gives up and groups the range's events
 
@@ -89,15 +88,26 @@ def top_spenders(shop_id: int, start: date, end: date, top: int) -> list[tuple[s
         seen |= fresh
         if len(seen) > MAX_CANDIDATES:
             return _scan(shop_id, start, end, top)
-        keys = sorted(fresh)
-        for i in range(0, len(keys), 500):
-            for key, orders, net in db.session.execute(EXACT, {"shop": shop_id, "keys": keys[i:i + 500],
-                                                               "start": s, "end": e}):
-                exact[key] = (int(orders), int(net))
+        exact.update(_exact(shop_id, sorted(fresh), s, e))
         ranked = sorted(((k, o, n) for k, (o, n) in exact.items() if o > 0), key=lambda t: (-t[2], t[0]))
         if not open_lists or (len(ranked) >= top and ranked[top - 1][2] > sum(last.values())):
             return ranked[:top]
         chunk *= 2
+
+
+def _exact(shop_id: int, keys: list[str], start: int, end: int) -> dict[str, tuple[int, int]]:
+    """Counted orders and net of these customers in [start, end] (DB-API: hundreds of keys per call)."""
+    cursor = db.session.connection().connection.cursor()
+    p = "?" if db.session.get_bind().dialect.paramstyle == "qmark" else "%s"
+    found: dict[str, tuple[int, int]] = {}
+    try:
+        for i in range(0, len(keys), 500):
+            part = keys[i:i + 500]
+            cursor.execute(EXACT.format(p=p, keys=", ".join([p] * len(part))), (shop_id, *part, start, end))
+            found.update({key: (int(n), int(net)) for key, n, net in cursor.fetchall()})
+    finally:
+        cursor.close()
+    return found
 
 
 def _scan(shop_id: int, start: date, end: date, top: int) -> list[tuple[str, int, int]]:

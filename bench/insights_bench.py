@@ -178,6 +178,7 @@ def main() -> None:
             sid = shop.id
             t_gen = timed(lambda: generate(sid, args.customers, 20261126), "generate")
         else:
+            db.session.commit()  # end the read transaction before DROP takes its locks (PostgreSQL)
             # Keep only the raw rows: derived tables are recreated from the current models.
             for name in DERIVED:
                 db.metadata.tables[name].drop(db.engine, checkfirst=True)

@@ -47,7 +47,11 @@ def _totals(shop_id: int, r: Range) -> tuple[dict[str, Any], list[dict[str, Any]
         day = r.start + timedelta(days=i)
         orders_, net_, gross_ = found.get(day, zero)
         by_day.append({"date": day.isoformat(), "orders": orders_, "net_sales": net_, "gross_sales": gross_})
-    orders, gross, disc, ret, net, aov_num, aov_den = (sum(int(row[c]) for row in rows) for c in range(1, 8))
+    sums = [0] * 7
+    for row in rows:
+        for i, value in enumerate(row[1:]):
+            sums[i] += int(value)
+    orders, gross, disc, ret, net, aov_num, aov_den = sums
     totals: dict[str, Any] = {
         "gross_sales": from_minor(gross), "discounts": from_minor(disc), "returns": from_minor(ret),
         "net_sales": from_minor(net), "orders": orders,

@@ -16,8 +16,8 @@ GRID = text("SELECT coalesce(sum(n), 0) FROM range_counts WHERE shop_id = :shop 
 STRADDLE = {kind: text(f"SELECT count(*) FROM customer_days WHERE shop_id = :shop AND {col} >= :lo "  # noqa: S608
                        f"AND {col} < :start AND day_number BETWEEN :start AND :end")
             for kind, col in (("c", "prev_number"), ("r", "prev_returning_number"))}
-LIST = text("SELECT customer_key, positive FROM customer_month_spend WHERE shop_id = :shop "
-            "AND month = :month ORDER BY positive DESC, customer_key DESC LIMIT :n OFFSET :skip")
+LIST = ("SELECT customer_key, positive FROM customer_month_spend WHERE shop_id = {p} "
+        "AND month = {p} ORDER BY positive DESC, customer_key DESC LIMIT {p} OFFSET {p}")
 EXACT = ("SELECT customer_key, sum(orders), sum(net) FROM customer_days WHERE shop_id = {p} "
          "AND customer_key IN ({keys}) AND day_number BETWEEN {p} AND {p} GROUP BY customer_key")
 FIRST_READ = 32  # rows read per month list in the first round (at least 4 x top); doubles each round
@@ -75,39 +75,46 @@ def top_spenders(shop_id: int, start: date, end: date, top: int) -> list[tuple[s
     exact: dict[str, tuple[int, int]] = {}
     seen: set[str] = set()
     chunk = max(4 * top, FIRST_READ)
-    while True:
-        fresh: set[str] = set()
-        for month in sorted(open_lists):
-            rows = db.session.execute(LIST, {"shop": shop_id, "month": month, "n": chunk,
-                                             "skip": read[month]}).all()
-            read[month] += len(rows)
-            last[month] = int(rows[-1][1]) if len(rows) == chunk else 0
-            if len(rows) < chunk:
-                open_lists.discard(month)
-            fresh.update(key for key, _ in rows if key not in seen)
-        seen |= fresh
-        if len(seen) > MAX_CANDIDATES:
-            return _scan(shop_id, start, end, top)
-        exact.update(_exact(shop_id, sorted(fresh), s, e))
-        ranked = sorted(((k, o, n) for k, (o, n) in exact.items() if o > 0), key=lambda t: (-t[2], t[0]))
-        if not open_lists or (len(ranked) >= top and ranked[top - 1][2] > sum(last.values())):
-            return ranked[:top]
-        chunk *= 2
-
-
-def _exact(shop_id: int, keys: list[str], start: int, end: int) -> dict[str, tuple[int, int]]:
-    """Counted orders and net of these customers in [start, end] (DB-API: hundreds of keys per call)."""
-    cursor = db.session.connection().connection.cursor()
-    p = "?" if db.session.get_bind().dialect.paramstyle == "qmark" else "%s"
-    found: dict[str, tuple[int, int]] = {}
+    cursor, p = _cursor()
     try:
-        for i in range(0, len(keys), 500):
-            part = keys[i:i + 500]
-            cursor.execute(EXACT.format(p=p, keys=", ".join([p] * len(part))), (shop_id, *part, start, end))
-            found.update({key: (int(n), int(net)) for key, n, net in cursor.fetchall()})
+        while True:
+            fresh: set[str] = set()
+            for month in sorted(open_lists):
+                day = month.isoformat() if p == "?" else month  # SQLite keeps dates as ISO text
+                cursor.execute(LIST.format(p=p), (shop_id, day, chunk, read[month]))
+                rows = cursor.fetchall()
+                read[month] += len(rows)
+                last[month] = int(rows[-1][1]) if len(rows) == chunk else 0
+                if len(rows) < chunk:
+                    open_lists.discard(month)
+                fresh.update(key for key, _ in rows if key not in seen)
+            seen |= fresh
+            if len(seen) > MAX_CANDIDATES:
+                return _scan(shop_id, start, end, top)
+            exact.update(_exact(cursor, p, shop_id, sorted(fresh), s, e))
+            ranked = sorted(((k, o, n) for k, (o, n) in exact.items() if o > 0), key=lambda t: (-t[2], t[0]))
+            if not open_lists or (len(ranked) >= top and ranked[top - 1][2] > sum(last.values())):
+                return ranked[:top]
+            chunk *= 2
     finally:
         cursor.close()
+
+
+def _exact(cursor: Any, p: str, shop_id: int, keys: list[str], start: int, end: int
+           ) -> dict[str, tuple[int, int]]:
+    """Counted orders and net of these customers in [start, end] (DB-API: hundreds of keys per call)."""
+    found: dict[str, tuple[int, int]] = {}
+    for i in range(0, len(keys), 500):
+        part = keys[i:i + 500]
+        cursor.execute(EXACT.format(p=p, keys=", ".join([p] * len(part))), (shop_id, *part, start, end))
+        found.update({key: (int(n), int(net)) for key, n, net in cursor.fetchall()})
     return found
+
+
+def _cursor() -> tuple[Any, str]:
+    """A DB-API cursor on the session's connection and its placeholder (hot loops skip SQLAlchemy)."""
+    return (db.session.connection().connection.cursor(),
+            "?" if db.session.get_bind().dialect.paramstyle == "qmark" else "%s")
 
 
 def _scan(shop_id: int, start: date, end: date, top: int) -> list[tuple[str, int, int]]:

@@ -112,7 +112,9 @@ def customer_columns(predicted: dict[str, np.ndarray] | None, index: np.ndarray,
     for name in names[:4]:
         values = predicted[name][at] if len(predicted[name]) else np.full(n, np.nan)
         ok = have & np.isfinite(values)
-        cols[name] = [round(v, 6) if k else None for v, k in zip(values.tolist(), ok.tolist(), strict=True)]
+        # numpy's rint(x * 1e6) / 1e6 can differ from round(x, 6) in the last binary digit only.
+        rounded = np.round(np.where(ok, values, 0.0), 6).tolist()
+        cols[name] = [v if k else None for v, k in zip(rounded, ok.tolist(), strict=True)]
     today = np.datetime64(date.fromordinal(int(predicted["today"][0])), "D")
     waits = predicted["wait_days"][at] if len(at) and len(predicted["wait_days"]) else np.full(n, np.nan)
     ok = have & np.isfinite(waits)

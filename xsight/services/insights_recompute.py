@@ -51,20 +51,25 @@ class Buyers:
 
 
 def _buyers(shop_id: int) -> Buyers:
-    """Read the shop's customer days with lifecycle-qualifying orders (one row per customer and day)."""
-    rows = raw_sql.fetch_all(
-        "SELECT customer_key, day_number, lq_orders, lq_net FROM customer_days WHERE shop_id = "  # noqa: S608
-        f"{int(shop_id)} AND lq_orders > 0 ORDER BY customer_key, day_number")
+    """Read the shop's customer days with lifecycle-qualifying orders (one row per customer and day).
+
+    Two reads in the same (customer key, day) order: the keys with their row counts, then integers only,
+    so no per-row string reaches Python.
+    """
+    where = f"FROM customer_days WHERE shop_id = {int(shop_id)} AND lq_orders > 0"
+    keys = raw_sql.fetch_all(f"SELECT customer_key, count(*) {where} GROUP BY customer_key "
+                             "ORDER BY customer_key")
+    rows = raw_sql.fetch_all(f"SELECT day_number, lq_orders, lq_net {where} "
+                             "ORDER BY customer_key, day_number")
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return Buyers(np.array([], dtype=object), empty, empty, empty, empty, empty)
-    keys, days, orders, nets = zip(*rows, strict=True)
-    names = np.array(keys, dtype=object)
-    new = np.ones(len(names), dtype=bool)
-    new[1:] = names[1:] != names[:-1]
-    starts = np.flatnonzero(new)
-    return Buyers(names[starts], np.cumsum(new) - 1, np.array(days, dtype=np.int64),
-                  np.array(orders, dtype=np.int64), np.array(nets, dtype=np.int64), starts)
+    names, counts = zip(*keys, strict=True)
+    table = np.array(rows, dtype=np.int64)
+    sizes = np.array(counts, dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    return Buyers(np.array(names, dtype=object), np.repeat(np.arange(len(sizes)), sizes), table[:, 0],
+                  table[:, 1], table[:, 2], starts)
 
 
 def _cohorts(b: Buyers, today: date) -> dict[str, Any]:

@@ -5,50 +5,57 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select, text, true
+from sqlalchemy import and_, func, select, true
 
 from xsight.extensions import db
 from xsight.models.rollup import OrderEvent as E
 
-GRID = text("SELECT coalesce(sum(n), 0) FROM range_counts WHERE shop_id = :shop AND kind = :kind "
-            "AND level = :level AND bucket BETWEEN :lo AND :hi AND prev_week < :week")
+GRID = ("(SELECT coalesce(sum(n), 0) FROM range_counts WHERE shop_id = {p} AND kind = '{kind}' "
+        "AND level = {level} AND bucket BETWEEN {p} AND {p} AND prev_week < {p})")
 # Rows whose previous day lies in the 0-6 days of s's week before s (the grid cannot split that week).
-STRADDLE = {kind: text(f"SELECT count(*) FROM customer_days WHERE shop_id = :shop AND {col} >= :lo "  # noqa: S608
-                       f"AND {col} < :start AND day_number BETWEEN :start AND :end")
-            for kind, col in (("c", "prev_number"), ("r", "prev_returning_number"))}
-LIST = ("SELECT customer_key, positive FROM customer_month_spend WHERE shop_id = {p} "
-        "AND month = {p} ORDER BY positive DESC, customer_key DESC LIMIT {p} OFFSET {p}")
+STRADDLE = ("(SELECT count(*) FROM customer_days WHERE shop_id = {p} AND {col} >= {p} AND {col} < {p} "
+            "AND day_number BETWEEN {p} AND {p})")
+PREVIOUS = {"c": "prev_number", "r": "prev_returning_number"}
+LIST = ("SELECT * FROM (SELECT month, customer_key, positive FROM customer_month_spend WHERE shop_id = {p} "
+        "AND month = {p} ORDER BY positive DESC, customer_key DESC LIMIT {p} OFFSET {p}) m{i}")
 EXACT = ("SELECT customer_key, sum(orders), sum(net) FROM customer_days WHERE shop_id = {p} "
          "AND customer_key IN ({keys}) AND day_number BETWEEN {p} AND {p} GROUP BY customer_key")
 FIRST_READ = 32  # rows read per month list in the first round (at least 4 x top); doubles each round
 MAX_CANDIDATES = 20_000  # past this the threshold search gives up and groups the range's events
 
 
-def _first_days(shop_id: int, kind: str, start: int, end: int) -> int:
-    """Count customer days of `kind` in [start, end] whose previous one is before start (or missing)."""
-    week = start // 7
-    first_block, last_block = -(-start // 7), (end + 1) // 7 - 1
-    if first_block <= last_block:
-        spans = [(1, first_block, last_block), (0, start, 7 * first_block - 1),
-                 (0, 7 * (last_block + 1), end)]
-    else:
-        spans = [(0, start, end)]
-    total = 0
-    for level, lo, hi in spans:
-        if lo <= hi:
-            total += int(db.session.scalar(GRID, {"shop": shop_id, "kind": kind, "level": level, "lo": lo,
-                                                  "hi": hi, "week": week}) or 0)
-    if kind in STRADDLE and start > 7 * week:
-        total += int(db.session.scalar(STRADDLE[kind], {"shop": shop_id, "lo": 7 * week, "start": start,
-                                                        "end": end}) or 0)
-    return total
-
-
 def customer_counts(shop_id: int, start: date, end: date) -> dict[str, int]:
-    """Distinct customers with a counted order, new customers and returning customers in [start, end]."""
+    """Distinct customers with a counted order, new customers and returning customers in [start, end].
+
+    Each is the number of customer days (of that kind) in the range whose previous one is before start,
+    or missing: the grid's block and day rows with an earlier previous week, plus the rows whose previous
+    day falls in start's week before start. One statement, so one round trip.
+    """
     s, e = start.toordinal(), end.toordinal()
-    return {"customers": _first_days(shop_id, "c", s, e), "new_customers": _first_days(shop_id, "n", s, e),
-            "returning_customers": _first_days(shop_id, "r", s, e)}
+    week = s // 7
+    first_block, last_block = -(-s // 7), (e + 1) // 7 - 1
+    if first_block <= last_block:
+        spans = [(1, first_block, last_block), (0, s, 7 * first_block - 1), (0, 7 * (last_block + 1), e)]
+    else:
+        spans = [(0, s, e)]
+    cursor, p = _cursor()
+    columns, params = [], []
+    for kind in ("c", "n", "r"):
+        parts = []
+        for level, lo, hi in spans:
+            if lo <= hi:
+                parts.append(GRID.format(p=p, kind=kind, level=level))
+                params += [shop_id, lo, hi, week]
+        if kind in PREVIOUS and s > 7 * week:
+            parts.append(STRADDLE.format(p=p, col=PREVIOUS[kind]))
+            params += [shop_id, 7 * week, s, s, e]
+        columns.append(" + ".join(parts))
+    try:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        customers, new, returning = (int(v) for v in cursor.fetchone())
+    finally:
+        cursor.close()
+    return {"customers": customers, "new_customers": new, "returning_customers": returning}
 
 
 def _months(start: date, end: date) -> list[date]:
@@ -79,12 +86,17 @@ def top_spenders(shop_id: int, start: date, end: date, top: int) -> list[tuple[s
     try:
         while True:
             fresh: set[str] = set()
-            for month in sorted(open_lists):
-                day = month.isoformat() if p == "?" else month  # SQLite keeps dates as ISO text
-                cursor.execute(LIST.format(p=p), (shop_id, day, chunk, read[month]))
-                rows = cursor.fetchall()
+            months = sorted(open_lists)
+            sql = " UNION ALL ".join(LIST.format(p=p, i=i) for i in range(len(months)))
+            cursor.execute(sql, [v for m in months for v in (shop_id, m.isoformat() if p == "?" else m, chunk,
+                                                             read[m])])
+            lists: dict[str, list[tuple[str, int]]] = {m.isoformat(): [] for m in months}
+            for month, key, amount in cursor.fetchall():
+                lists[str(month)[:10]].append((key, int(amount)))
+            for month in months:
+                rows = lists[month.isoformat()]
                 read[month] += len(rows)
-                last[month] = int(rows[-1][1]) if len(rows) == chunk else 0
+                last[month] = rows[-1][1] if len(rows) == chunk else 0
                 if len(rows) < chunk:
                     open_lists.discard(month)
                 fresh.update(key for key, _ in rows if key not in seen)

@@ -158,6 +158,8 @@ def main() -> None:
                         help="keep the raw rows between runs (SQLite: in this file; PostgreSQL: in the "
                         "database)")
     parser.add_argument("--generate-only", action="store_true", help="stop after the raw rows are written")
+    parser.add_argument("--recompute-only", action="store_true",
+                        help="with --reuse: keep the rollups of the last run and time one insights recompute")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="insights-bench-"))
     sqlite_file = Path(args.reuse) if args.reuse else folder / "bench.sqlite3"
@@ -179,6 +181,10 @@ def main() -> None:
             t_gen = timed(lambda: generate(sid, args.customers, 20261126), "generate")
         else:
             db.session.commit()  # end the read transaction before DROP takes its locks (PostgreSQL)
+            if args.recompute_only:
+                timed(lambda: insights_recompute.recompute(existing), "recompute")
+                print(f"load average: {os.getloadavg()}")
+                return
             # Keep only the raw rows: derived tables are recreated from the current models.
             for name in DERIVED:
                 db.metadata.tables[name].drop(db.engine, checkfirst=True)

@@ -49,7 +49,7 @@ def customer_counts(shop_id: int, start: date, end: date) -> dict[str, int]:
         if kind in PREVIOUS and s > 7 * week:
             parts.append(STRADDLE.format(p=p, col=PREVIOUS[kind]))
             params += [shop_id, 7 * week, s, s, e]
-        columns.append(" + ".join(parts))
+        columns.append(" + ".join(parts) or "0")
     try:
         cursor.execute("SELECT " + ", ".join(columns), params)
         customers, new, returning = (int(v) for v in cursor.fetchone())

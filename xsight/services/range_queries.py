@@ -20,7 +20,7 @@ LIST = ("SELECT * FROM (SELECT month, customer_key, positive FROM customer_month
         "AND month = {p} ORDER BY positive DESC, customer_key DESC LIMIT {p} OFFSET {p}) m{i}")
 EXACT = ("SELECT customer_key, sum(orders), sum(net) FROM customer_days WHERE shop_id = {p} "
          "AND customer_key IN ({keys}) AND day_number BETWEEN {p} AND {p} GROUP BY customer_key")
-FIRST_READ = 32  # rows read per month list in the first round (at least 4 x top); doubles each round
+FIRST_READ = 64  # rows read per month list in the first round (at least 4 x top); doubles each round
 MAX_CANDIDATES = 20_000  # past this the threshold search gives up and groups the range's events
 
 

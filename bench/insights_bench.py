@@ -33,6 +33,8 @@ from xsight.services import insights_recompute, rollups
 END = datetime(2026, 11, 20, tzinfo=UTC)
 WEEKS = 156.0
 CHUNK = 20_000
+DERIVED = ("customer_predictions", "model_runs", "order_events", "daily_shop", "customer_stats",
+           "customer_months", "customer_days", "range_counts", "customer_month_spend")
 
 
 def p95(samples: list[float]) -> float:
@@ -40,13 +42,17 @@ def p95(samples: list[float]) -> float:
     return float(np.percentile(np.array(samples) * 1000, 95))
 
 
+CPU: dict[str, float] = {}  # this process's CPU seconds of each labelled step (less sensitive to other load)
+
+
 def timed(fn: Callable[[], Any], label: str = "") -> float:
-    """Return the wall time of one call in seconds (and log it to stderr when labelled)."""
-    t0 = time.perf_counter()
+    """Return the wall time of one call in seconds (and log it and its CPU time when labelled)."""
+    t0, c0 = time.perf_counter(), time.process_time()
     fn()
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     if label:
-        print(f"{label}: {elapsed:.2f} s", file=sys.stderr, flush=True)
+        CPU[label] = cpu
+        print(f"{label}: {elapsed:.2f} s (CPU {cpu:.2f} s)", file=sys.stderr, flush=True)
     return elapsed
 
 
@@ -134,33 +140,68 @@ def baseline_cohorts(shop_id: int, postgres: bool) -> None:
         "AND o.cancelled_at IS NULL GROUP BY f.cohort, m"), {"s": shop_id}).all()
 
 
+def _existing_shop() -> int | None:
+    """Return the bench shop's id when a previous run left its raw rows (same --customers assumed)."""
+    try:
+        sid = db.session.execute(text("SELECT id FROM shops WHERE domain = 'bench.myshopify.com'")).scalar()
+        return sid if sid and db.session.execute(text("SELECT count(*) FROM orders")).scalar() else None
+    except Exception:  # no tables yet
+        db.session.rollback()
+        return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=200_000)
     parser.add_argument("--samples", type=int, default=40)
+    parser.add_argument("--reuse", metavar="SQLITE_FILE", nargs="?", const="",
+                        help="keep the raw rows between runs (SQLite: in this file; PostgreSQL: in the "
+                        "database)")
+    parser.add_argument("--generate-only", action="store_true", help="stop after the raw rows are written")
+    parser.add_argument("--recompute-only", action="store_true",
+                        help="with --reuse: keep the rollups of the last run and time one insights recompute")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="insights-bench-"))
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite3'}"
+    sqlite_file = Path(args.reuse) if args.reuse else folder / "bench.sqlite3"
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{sqlite_file}"
     app = create_app(make_settings(folder / "instance", DATABASE_URL=url, RATE_LIMIT_PER_SECOND=10_000,
                                    RATE_LIMIT_BURST=10_000))
     postgres = url.startswith("postgres")
     rows: list[tuple[str, str, str]] = []
     with app.app_context():
-        reset_database()
-        db.create_all()
-        shop = Shop(domain="bench.myshopify.com", currency="USD", iana_timezone="America/New_York",
-                    installed=True)
-        db.session.add(shop)
-        db.session.commit()
-        sid = shop.id
-        t_gen = timed(lambda: generate(sid, args.customers, 20261126), "generate")
+        existing = _existing_shop() if args.reuse is not None else None
+        if existing is None:
+            reset_database()
+            db.create_all()
+            shop = Shop(domain="bench.myshopify.com", currency="USD", iana_timezone="America/New_York",
+                        installed=True)
+            db.session.add(shop)
+            db.session.commit()
+            sid = shop.id
+            t_gen = timed(lambda: generate(sid, args.customers, 20261126), "generate")
+        else:
+            db.session.commit()  # end the read transaction before DROP takes its locks (PostgreSQL)
+            if args.recompute_only:
+                timed(lambda: insights_recompute.recompute(existing), "recompute")
+                print(f"load average: {os.getloadavg()}")
+                return
+            # Keep only the raw rows: derived tables are recreated from the current models.
+            for name in DERIVED:
+                db.metadata.tables[name].drop(db.engine, checkfirst=True)
+            db.create_all()
+            sid, t_gen = existing, float("nan")
+            print(f"reusing the raw rows of shop {sid}", file=sys.stderr)
         n_orders = db.session.execute(text("SELECT count(*) FROM orders")).scalar()
+        if args.generate_only:
+            return
         if postgres:
             db.session.execute(text("ANALYZE"))
             db.session.commit()
         t_rebuild = timed(lambda: (rollups.rebuild(db.session, sid), db.session.commit()), "rebuild")
-        rows.append(("bulk insert of raw rows (setup)", f"{t_gen:.1f} s", "-"))
-        rows.append(("rollups.rebuild (end of backfill)", f"{t_rebuild:.1f} s", "-"))
+        setup = "reused" if t_gen != t_gen else f"{t_gen:.1f} s"  # NaN: rows of an earlier run
+        rows.append(("bulk insert of raw rows (setup)", setup, "-"))
+        rows.append(("rollups.rebuild (end of backfill)", f"{t_rebuild:.1f} s (CPU {CPU['rebuild']:.1f} s)",
+                     "-"))
         one = ["gid://shopify/Order/12345"]
         t_refresh = min(timed(lambda: (rollups.refresh(db.session, sid, order_gids=one), db.session.commit()))
                         for _ in range(5))
@@ -170,38 +211,50 @@ def main() -> None:
             db.session.commit()
         t_recompute = timed(lambda: insights_recompute.recompute(sid), "recompute")
         rows.append(("full recompute (RFM + cohorts + BG/NBD + GG + predictions + holdout)",
-                     f"{t_recompute:.2f} s", "-"))
+                     f"{t_recompute:.2f} s (CPU {CPU['recompute']:.2f} s)", "-"))
         t_base_rfm = min(timed(lambda: baseline_rfm(sid)) for _ in range(2))
         t_base_coh = min(timed(lambda: baseline_cohorts(sid, postgres)) for _ in range(2))
     client, auth = app.test_client(), ShopifyHelper()
     rnd = random.Random(7)
     first_day = (END - timedelta(weeks=WEEKS)).date()
-    dash, base = [], []
+    dash, dash_cpu, base, lengths = [], [], [], []
     for _ in range(args.samples):
-        length = rnd.choice([7, 30, 90, 365])
+        length = rnd.choice([7, 30, 90, 365, 730])
         start = first_day + timedelta(days=rnd.randrange(int(WEEKS * 7) - length))
         end = start + timedelta(days=length - 1)
+        lengths.append(length)
         headers = auth.auth("bench.myshopify.com")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         r = client.get(f"/api/v1/dashboard?start={start}&end={end}&top=5", headers=headers)
         dash.append(time.perf_counter() - t0)
+        dash_cpu.append(time.process_time() - c0)
         assert r.status_code == 200, r.json
         with app.app_context():
             base.append(timed(lambda s=start, e=end: baseline_dashboard(sid, s, e)))
-    rows.append((f"GET /dashboard p95 ({args.samples} random ranges of 7-365 days)", f"{p95(dash):.1f} ms",
-                 f"{p95(base):.1f} ms"))
+    rows.append((f"GET /dashboard p95 ({args.samples} random ranges of 7-730 days)",
+                 f"{p95(dash):.1f} ms (CPU {p95(dash_cpu):.1f} ms)", f"{p95(base):.1f} ms"))
+    for length in (7, 30, 90, 365, 730):
+        mine = [t for t, n in zip(dash, lengths, strict=True) if n == length]
+        cpu = [t for t, n in zip(dash_cpu, lengths, strict=True) if n == length]
+        theirs = [t for t, n in zip(base, lengths, strict=True) if n == length]
+        if mine:
+            rows.append((f"GET /dashboard, {length}-day ranges ({len(mine)}): max",
+                         f"{max(mine) * 1000:.1f} ms (CPU {max(cpu) * 1000:.1f} ms)",
+                         f"{max(theirs) * 1000:.1f} ms"))
     for path, baseline in (("rfm", t_base_rfm), ("cohorts?months=12", t_base_coh), ("predictions", None),
                            ("model-quality", None)):
-        samples = []
+        samples, cpus = [], []
         for _ in range(args.samples):
             headers = auth.auth("bench.myshopify.com")
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             r = client.get(f"/api/v1/analytics/{path}", headers=headers)
             samples.append(time.perf_counter() - t0)
+            cpus.append(time.process_time() - c0)
             assert r.status_code == 200
-        rows.append((f"GET /analytics/{path} p95", f"{p95(samples):.1f} ms",
+        rows.append((f"GET /analytics/{path} p95", f"{p95(samples):.1f} ms (CPU {p95(cpus):.1f} ms)",
                      f"{baseline * 1000:.0f} ms" if baseline else "-"))
     backend = "PostgreSQL" if postgres else "SQLite"
+    print(f"load average at the end: {os.getloadavg()}")
     print(f"\n{backend}: {args.customers} customers, {n_orders} orders\n")
     print("| step | XSight | plain SQL over raw tables |\n|---|---:|---:|")
     for name, ours, theirs in rows:

@@ -32,6 +32,7 @@ from xsight.models import (
     WebhookDelivery,
 )
 from xsight.models.prediction import CustomerPrediction, ModelRun
+from xsight.models.range_rollup import CustomerDay, CustomerMonthSpend, RangeCount
 from xsight.models.rollup import CustomerMonth, CustomerStats, DailyShop, OrderEvent
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
@@ -94,6 +95,10 @@ def fill_analytics(shop_id: int, order_id: int, customer_id: int) -> None:
                       first_order_at=NOW, first_order_date=day, last_order_at=NOW, last_order_date=day,
                       lifetime_orders=1, avg_net_order_value=0, **money),
         CustomerMonth(shop_id=shop_id, customer_key=key, month=day.replace(day=1), orders=1, net_sales=0),
+        CustomerDay(shop_id=shop_id, customer_key=key, day=day, day_number=day.toordinal(), orders=1, net=0,
+                    lq_orders=1, lq_net=0, is_returning=0, first_order=1),
+        RangeCount(shop_id=shop_id, kind="c", level=0, bucket=day.toordinal(), prev_week=-1, n=1),
+        CustomerMonthSpend(shop_id=shop_id, customer_key=key, month=day.replace(day=1), positive=0),
     ])
     db.session.flush()
     db.session.add(CustomerPrediction(shop_id=shop_id, model_run_id=run.id, customer_key=key,
@@ -106,7 +111,8 @@ TENANT_MODELS = [ComplianceRequest, Customer, CustomerDataAccess, Order, OrderLi
                  ProductVariant, OrderEvent, DailyShop, CustomerStats, CustomerMonth, ModelRun,
                  CustomerPrediction,
                  Refund, RefundLineItem, Segment, SegmentMembership, SyncRun, WebhookDelivery,
-                 CustomerEvent, CustomerFacts, SegmentTagRun]
+                 CustomerEvent, CustomerFacts, SegmentTagRun, CustomerDay, RangeCount,
+                 CustomerMonthSpend]
 
 
 def test_every_tenant_table_is_covered() -> None:

@@ -89,3 +89,15 @@ def test_change_against_the_previous_period(shop: Shop) -> None:
     assert body["kpis"]["returning_customers"]["change_pct"] is None
     assert body["previous_by_day"][0]["net_sales"] == "40.00"
     assert Decimal(body["kpis"]["aov"]["value"]) == 50
+
+
+def test_money_strings_equal_decimal_rounding_half_up() -> None:
+    from decimal import ROUND_HALF_UP
+
+    from xsight.models.types import from_minor
+    from xsight.services.dashboard import _money
+
+    values = [*range(-30_000, 30_001, 7), *range(-250, 251), 10**15 + 50, -(10**15) - 49, 123_456_789_050]
+    for minor in values:
+        expected = str(from_minor(minor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        assert _money(minor) == expected, minor

@@ -63,6 +63,29 @@ def test_recompute_scores_every_customer(shop: Shop) -> None:
     assert len(predictions(shop.id)) == len(rows)
 
 
+def test_prediction_rows_carry_each_buyers_lifetime(shop: Shop) -> None:
+    seed_shop(shop.id, 300, seed=5)
+    write_order(shop.id, "x1", "2026-06-01T10:00", [Line(1, "20")], customer="gid://shopify/Customer/1")
+    write_order(shop.id, "x2", "2026-06-01T12:00", [Line(1, "5")], customer="gid://shopify/Customer/1",
+                cancelled="2026-06-02T10:00")
+    run = insights_recompute.recompute(shop.id)
+    stats = {s.customer_key: s for s in db.session.scalars(select(CustomerStats).where(
+        CustomerStats.shop_id == shop.id))}
+    rows = {p.customer_key: p for p in predictions(shop.id) if p.orders > 0}
+    assert set(rows) == set(stats) and run.n_customers == len(stats)
+    today = run.observation_end
+    for key, s in stats.items():
+        p = rows[key]
+        assert (p.orders, p.net_sales, p.recency_days) == (
+            s.lifetime_orders, s.net_sales, (today - s.last_order_date).days), key
+    sizes = dict(zip(run.summary["cohorts"]["cohorts"], run.summary["cohorts"]["sizes"], strict=True))
+    by_month: dict[str, int] = {}
+    for s in stats.values():
+        label = s.first_order_date.strftime("%Y-%m")
+        by_month[label] = by_month.get(label, 0) + 1
+    assert sizes == {m: n for m, n in by_month.items() if m in sizes} and sum(sizes.values()) > 0
+
+
 def test_small_shop_gets_not_enough_data_but_rfm(shop: Shop) -> None:
     write_order(shop.id, "o1", "2026-11-01T10:00", [Line(1, "20")], customer="c1")
     write_order(shop.id, "o2", "2026-11-03T10:00", [Line(1, "30")], customer="c1")
@@ -91,7 +114,7 @@ def test_fit_failure_is_stored_and_rfm_still_served(shop: Shop, monkeypatch: pyt
 
 
 def test_unexpected_errors_fail_the_run(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(insights_recompute, "_orders", lambda shop_id: 1 / 0)
+    monkeypatch.setattr(insights_recompute, "_buyers", lambda shop_id: 1 / 0)
     run = insights_recompute.recompute(shop.id)
     assert run.status == "failed" and "ZeroDivisionError" in run.error
     assert db.session.scalar(select(func.count()).select_from(ModelRun)) == 1

@@ -8,6 +8,7 @@ from xsight.models.customer_facts import CustomerFacts
 from xsight.models.order import Order, OrderLineItem, Refund, RefundLineItem
 from xsight.models.prediction import CustomerPrediction, ModelRun
 from xsight.models.product import Product, ProductVariant
+from xsight.models.range_rollup import CustomerDay, CustomerMonthSpend, RangeCount
 from xsight.models.rollup import CustomerMonth, CustomerStats, DailyShop, OrderEvent
 from xsight.models.segment import Segment, SegmentMembership, SegmentTagRun
 from xsight.models.shop import Shop
@@ -18,9 +19,11 @@ __all__ = [
     "ComplianceRequest",
     "Customer",
     "CustomerDataAccess",
+    "CustomerDay",
     "CustomerEvent",
     "CustomerFacts",
     "CustomerMonth",
+    "CustomerMonthSpend",
     "CustomerPrediction",
     "CustomerStats",
     "DailyShop",
@@ -30,6 +33,7 @@ __all__ = [
     "OrderLineItem",
     "Product",
     "ProductVariant",
+    "RangeCount",
     "Refund",
     "RefundLineItem",
     "Segment",

@@ -23,9 +23,7 @@ class OrderEvent(TenantMixin, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         Index("ix_order_events_shop_order", "shop_id", "order_gid"),
         Index("ix_order_events_shop_date", "shop_id", "local_date"),
-        # Covers the dashboard's range reads (distinct, new/returning, top customers) without table lookups.
-        Index("ix_order_events_shop_range", "shop_id", "kind", "counted", "local_date", "customer_key",
-              "attributed_net", "processed_at", "order_gid"),
+        # (0006 dropped ix_order_events_shop_range: the dashboard reads the range rollups instead.)
         Index("ix_order_events_shop_customer", "shop_id", "customer_key", "kind", "processed_at"),
     )
 

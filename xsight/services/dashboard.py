@@ -7,14 +7,14 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import select
 
 from xsight.extensions import db
 from xsight.models import Customer, Shop
-from xsight.models.rollup import CustomerStats, DailyShop, OrderEvent
+from xsight.models.rollup import DailyShop
 from xsight.models.types import from_minor
+from xsight.services import range_queries
 
-E = OrderEvent
 MONEY_KPIS = ("gross_sales", "discounts", "returns", "net_sales", "aov")
 CENT = Decimal("0.01")
 
@@ -40,16 +40,17 @@ def _totals(shop_id: int, r: Range) -> tuple[dict[str, Any], list[dict[str, Any]
     rows = db.session.execute(select(d.date, d.orders, d.gross_sales, d.discounts, d.returns,
                                      d.net_sales, d.aov_numerator, d.aov_denominator)
                               .where(d.shop_id == shop_id, d.date.between(r.start, r.end))).all()
-    found = {row[0]: row for row in rows}
+    found = {row[0]: (int(row[1]), _money(int(row[5])), _money(int(row[2]))) for row in rows}
+    zero = (0, _money(0), _money(0))
     by_day = []
-    sums = [0] * 7
     for i in range(r.days):
         day = r.start + timedelta(days=i)
-        row = found.get(day)
-        values = tuple(int(v) for v in row[1:]) if row else (0,) * 7
-        sums = [a + b for a, b in zip(sums, values, strict=True)]
-        by_day.append({"date": day.isoformat(), "orders": values[0],
-                       "net_sales": _money(values[4]), "gross_sales": _money(values[1])})
+        orders_, net_, gross_ = found.get(day, zero)
+        by_day.append({"date": day.isoformat(), "orders": orders_, "net_sales": net_, "gross_sales": gross_})
+    sums = [0] * 7
+    for row in rows:
+        for i, value in enumerate(row[1:]):
+            sums[i] += int(value)
     orders, gross, disc, ret, net, aov_num, aov_den = sums
     totals: dict[str, Any] = {
         "gross_sales": from_minor(gross), "discounts": from_minor(disc), "returns": from_minor(ret),
@@ -63,28 +64,12 @@ def _totals(shop_id: int, r: Range) -> tuple[dict[str, Any], list[dict[str, Any]
 
 def _customers(shop_id: int, r: Range) -> dict[str, int]:
     """Count distinct customers, new and returning ones over the whole range (not additive)."""
-    in_range = [E.shop_id == shop_id, E.kind == "order", E.counted == true(),
-                E.local_date.between(r.start, r.end), E.customer_key.is_not(None)]
-    customers = db.session.scalar(select(func.count(func.distinct(E.customer_key))).where(*in_range))
-    cs = CustomerStats
-    new = db.session.scalar(select(func.count()).select_from(cs).where(
-        cs.shop_id == shop_id, cs.first_order_date.between(r.start, r.end)))
-    returning = db.session.scalar(
-        select(func.count(func.distinct(E.customer_key))).select_from(E)
-        .join(cs, and_(cs.shop_id == E.shop_id, cs.customer_key == E.customer_key))
-        .where(*in_range, E.order_gid != cs.first_order_gid, E.processed_at >= cs.first_order_at))
-    return {"customers": int(customers or 0), "new_customers": int(new or 0),
-            "returning_customers": int(returning or 0)}
+    return range_queries.customer_counts(shop_id, r.start, r.end)
 
 
 def top_customers(shop_id: int, r: Range, top: int) -> list[dict[str, Any]]:
     """Return the customers with the most order-attributed net sales on orders placed in the range."""
-    net = func.sum(E.attributed_net)
-    rows = db.session.execute(
-        select(E.customer_key, func.count(), net).where(
-            E.shop_id == shop_id, E.kind == "order", E.counted == true(),
-            E.local_date.between(r.start, r.end), E.customer_key.is_not(None))
-        .group_by(E.customer_key).order_by(net.desc(), E.customer_key).limit(top)).all()
+    rows = range_queries.top_spenders(shop_id, r.start, r.end, top)
     gids = [str(key) for key, _, _ in rows if not str(key).startswith("email:")]
     people = {c.shopify_gid: c for c in db.session.scalars(select(Customer).where(
         Customer.shop_id == shop_id, Customer.shopify_gid.in_(gids)))} if gids else {}
@@ -100,7 +85,9 @@ def top_customers(shop_id: int, r: Range, top: int) -> list[dict[str, Any]]:
 
 
 def _money(minor: int) -> str:
-    return str(from_minor(minor).quantize(CENT, rounding=ROUND_HALF_UP))
+    """Format 1/10,000 units as cents rounded half up, exactly as str(Decimal.quantize) does ("-0.00" too)."""
+    cents = (abs(minor) + 50) // 100
+    return f"{'-' if minor < 0 else ''}{cents // 100}.{cents % 100:02d}"
 
 
 def _change(value: Decimal | int, previous: Decimal | int) -> float | None:

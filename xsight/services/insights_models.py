@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -99,44 +99,57 @@ def clean(value: Any) -> Any:
     return value
 
 
-def customer_values(predicted: dict[str, np.ndarray] | None, index: list[int | None]) -> list[dict[str, Any]]:
-    """Return each customer's prediction columns (all None without a model or without orders)."""
-    empty = {"p_alive": None, "expected_30d": None, "expected_90d": None, "clv_12m": None,
-             "next_order_at": None, "churn_risk": None}
+def customer_columns(predicted: dict[str, np.ndarray] | None, index: np.ndarray, *, iso_dates: bool
+                     ) -> dict[str, list[Any]]:
+    """Return each customer's prediction columns; index[i] is the summary row of customer i, -1 for none."""
+    n = len(index)
+    names = ("p_alive", "expected_30d", "expected_90d", "clv_12m", "next_order_at", "churn_risk")
     if predicted is None:
-        return [empty] * len(index)
-    today = date.fromordinal(int(predicted["today"][0]))
-    cols = {name: [None if not np.isfinite(v) else round(v, 6) for v in predicted[name].tolist()]
-            for name in ("p_alive", "expected_30d", "expected_90d", "clv_12m")}
-    waits = [None if not np.isfinite(w) else today + timedelta(days=round(w))
-             for w in predicted["wait_days"].tolist()]
-    risks = predicted["churn_risk"].tolist()
-    return [empty if j is None else {
-        "p_alive": cols["p_alive"][j], "expected_30d": cols["expected_30d"][j],
-        "expected_90d": cols["expected_90d"][j], "clv_12m": cols["clv_12m"][j],
-        "next_order_at": waits[j], "churn_risk": risks[j]} for j in index]
+        return {name: [None] * n for name in names}
+    have = index >= 0
+    at = np.maximum(index, 0)
+    cols: dict[str, list[Any]] = {}
+    for name in names[:4]:
+        values = predicted[name][at] if len(predicted[name]) else np.full(n, np.nan)
+        ok = have & np.isfinite(values)
+        # numpy's rint(x * 1e6) / 1e6 can differ from round(x, 6) in the last binary digit only.
+        rounded = np.round(np.where(ok, values, 0.0), 6).tolist()
+        cols[name] = [v if k else None for v, k in zip(rounded, ok.tolist(), strict=True)]
+    today = np.datetime64(date.fromordinal(int(predicted["today"][0])), "D")
+    waits = predicted["wait_days"][at] if len(at) and len(predicted["wait_days"]) else np.full(n, np.nan)
+    ok = have & np.isfinite(waits)
+    when = (today + np.round(np.where(ok, waits, 0)).astype(np.int64)).astype(object)
+    cols["next_order_at"] = [(d.isoformat() if iso_dates else d) if k else None
+                             for d, k in zip(when.tolist(), ok.tolist(), strict=True)]
+    risks = predicted["churn_risk"][at].tolist() if len(predicted["churn_risk"]) else [None] * n
+    cols["churn_risk"] = [r if k else None for r, k in zip(risks, have.tolist(), strict=True)]
+    return cols
 
 
 def _money(value: float) -> str:
     return str(Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def rfm_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return the group table (size, share, average net sales and recency) and the R x FM grid."""
-    total = len(rows) or 1
+def rfm_summary(group: np.ndarray, recency_days: np.ndarray, net_sales: np.ndarray, r: np.ndarray,
+                fm: np.ndarray) -> dict[str, Any]:
+    """Return the group table (size, share, average net sales and recency) and the R x FM grid.
+
+    recency_days is negative for customers without orders (prospects); net_sales is in 1/10,000 units.
+    """
+    total = len(group) or 1
     table = []
-    for group in rfm.GROUPS:
-        members = [r for r in rows if r["rfm_group"] == group]
-        recency = [r["recency_days"] for r in members if r["recency_days"] is not None]
+    for name in rfm.GROUPS:
+        members = group == name
+        size = int(members.sum())
+        recent = members & (recency_days >= 0)
+        n_recent = int(recent.sum())
         table.append({
-            "group": group, "label": rfm.LABELS[group], "customers": len(members),
-            "share": round(len(members) / total, 4),
-            "avg_net_sales": _money(sum(r["net_sales"] for r in members) / MONEY_SCALE / len(members))
-            if members else None,
-            "avg_recency_days": round(sum(recency) / len(recency), 1) if recency else None})
-    grid = rfm.r_fm_grid([r["r"] for r in rows], [r["fm"] for r in rows])
+            "group": name, "label": rfm.LABELS[name], "customers": size, "share": round(size / total, 4),
+            "avg_net_sales": _money(int(net_sales[members].sum()) / MONEY_SCALE / size) if size else None,
+            "avg_recency_days": round(int(recency_days[recent].sum()) / n_recent, 1) if n_recent else None})
+    grid = rfm.r_fm_grid(r, fm)
     return {"groups": table, "grid": {"rows_r": [1, 2, 3, 4, 5], "columns_fm": [1, 2, 3, 4, 5],
-                                      "counts": grid.tolist()}, "customers": len(rows)}
+                                      "counts": grid.tolist()}, "customers": len(group)}
 
 
 def _histogram(values: list[float], upper: float) -> list[dict[str, Any]]:
@@ -146,13 +159,13 @@ def _histogram(values: list[float], upper: float) -> list[dict[str, Any]]:
             for i, c in enumerate(counts)]
 
 
-def distributions(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return P(alive) and 12-month CLV histograms and churn-risk band counts."""
-    scored = [r for r in rows if r["p_alive"] is not None]
-    clv = [r["clv_12m"] for r in scored if r["clv_12m"] is not None]
+def distributions(cols: dict[str, list[Any]]) -> dict[str, Any]:
+    """Return P(alive) and 12-month CLV histograms and churn-risk band counts (from customer_columns)."""
+    scored = [i for i, p in enumerate(cols["p_alive"]) if p is not None]
+    clv = [cols["clv_12m"][i] for i in scored if cols["clv_12m"][i] is not None]
     top = float(np.quantile(clv, 0.99)) if clv else 0.0
+    risks = [cols["churn_risk"][i] for i in scored]
     return {"customers": len(scored),
-            "p_alive": _histogram([r["p_alive"] for r in scored], 1.0),
+            "p_alive": _histogram([cols["p_alive"][i] for i in scored], 1.0),
             "clv_12m": _histogram(clv, top if top > 0 else 1.0) if clv else [],
-            "churn_risk": {band: sum(1 for r in scored if r["churn_risk"] == band)
-                           for band in ("low", "medium", "high")}}
+            "churn_risk": {band: risks.count(band) for band in ("low", "medium", "high")}}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +26,7 @@ from xsight.services.crm import facts as crm_facts
 log = logging.getLogger(__name__)
 MIN_REPEAT_BUYERS = 200  # issue 6: below this (or MIN_HISTORY_DAYS) the shop gets "not enough data"
 MIN_HISTORY_DAYS = 90
+EPOCH = 719_163  # date(1970, 1, 1).toordinal()
 COLUMNS = ("shop_id", "model_run_id", "customer_key", "customer_id", "orders", "net_sales", "recency_days",
            "p_alive", "expected_30d", "expected_90d", "clv_12m", "next_order_at", "churn_risk", "r", "f", "m",
            "fm", "rfm_group")
@@ -36,32 +37,59 @@ def _setting(shop: Shop, name: str, default: float) -> float:
     return float(value) if isinstance(value, int | float) else default
 
 
-def _orders(shop_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rows = raw_sql.fetch_all(
-        "SELECT customer_key, local_date, attributed_net FROM order_events WHERE shop_id = "  # noqa: S608
-        f"{int(shop_id)} AND kind = 'order' AND qualifies AND customer_key IS NOT NULL")
+@dataclass(frozen=True)
+class Buyers:
+    """Lifecycle-qualifying customer days (sorted by customer, then day) and each customer's first row."""
+
+    names: np.ndarray  # customer key per customer
+    code: np.ndarray  # customer number (0..) per row
+    day: np.ndarray  # date.toordinal() per row
+    orders: np.ndarray
+    net: np.ndarray  # 1/10,000 units
+    starts: np.ndarray
+
+    @property
+    def dates(self) -> np.ndarray:
+        return (self.day - EPOCH).astype("datetime64[D]")
+
+
+def _buyers(shop_id: int) -> Buyers:
+    """Read the shop's customer days with lifecycle-qualifying orders (one row per customer and day).
+
+    Two reads in the same (customer key, day) order: the keys with their row counts, then integers only,
+    so no per-row string reaches Python.
+    """
+    where = f"FROM customer_days WHERE shop_id = {int(shop_id)} AND lq_orders > 0"
+    keys = raw_sql.fetch_all(f"SELECT customer_key, count(*) {where} GROUP BY customer_key "
+                             "ORDER BY customer_key")
+    rows = raw_sql.fetch_all(f"SELECT day_number, lq_orders, lq_net {where} "
+                             "ORDER BY customer_key, day_number")
     if not rows:
-        return np.array([], dtype=object), np.array([], dtype="datetime64[D]"), np.array([])
-    keys, days, nets = zip(*rows, strict=True)
-    amounts = np.array(nets, dtype=np.float64) / MONEY_SCALE
-    return np.array(keys, dtype=object), np.array(days, dtype="datetime64[D]"), amounts
+        empty = np.zeros(0, dtype=np.int64)
+        return Buyers(np.array([], dtype=object), empty, empty, empty, empty, empty)
+    names, counts = zip(*keys, strict=True)
+    table = np.array(rows, dtype=np.int64)
+    sizes = np.array(counts, dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    return Buyers(np.array(names, dtype=object), np.repeat(np.arange(len(sizes)), sizes), table[:, 0],
+                  table[:, 1], table[:, 2], starts)
 
 
-def _cohorts(shop_id: int, today: date) -> dict[str, Any]:
-    """Cohorts from customer_months: each month row stands for min(orders, 2) orders (k = 0 needs 2)."""
-    sql = f"SELECT customer_key, month, orders, net_sales FROM customer_months WHERE shop_id = {int(shop_id)}"  # noqa: S608
-    rows = raw_sql.fetch_all(sql)  # only an integer was inlined above
-    keys, days, amounts = [], [], []
-    for key, month, orders, net in rows:
-        keys.append(key)
-        days.append(month)
-        amounts.append(net / MONEY_SCALE)
-        if orders >= 2:
-            keys.append(key)
-            days.append(month)
-            amounts.append(0.0)
-    table = cohorts.cohort_table(np.array(keys, dtype=object), np.array(days, dtype="datetime64[D]"),
-                                 np.array(amounts, dtype=np.float64), observation_end=np.datetime64(today))
+def _cohorts(b: Buyers, today: date) -> dict[str, Any]:
+    """Cohorts from customer months: each month row stands for min(orders, 2) orders (k = 0 needs 2)."""
+    month = b.dates.astype("datetime64[M]")
+    new = np.ones(len(month), dtype=bool)
+    new[1:] = (b.code[1:] != b.code[:-1]) | (month[1:] != month[:-1])
+    first = np.flatnonzero(new)
+    orders, net = (np.add.reduceat(a, first) if len(first) else a[:0] for a in (b.orders, b.net))
+    # One row per customer month, followed by a zero-amount copy when the month has two orders or more.
+    copies = 1 + (orders >= 2)
+    row = np.repeat(np.arange(len(first)), copies)
+    second = np.zeros(len(row), dtype=bool)
+    second[1:] = row[1:] == row[:-1]
+    amounts = np.where(second, 0.0, net[row] / MONEY_SCALE)
+    table = cohorts.cohort_table(b.code[first][row], month[first][row].astype("datetime64[D]"), amounts,
+                                 observation_end=np.datetime64(today))
     return {"cohorts": table.cohorts, "sizes": [int(s) for s in table.sizes],
             "retention": table.retention,
             "cumulative_net_sales_per_customer": table.cumulative_revenue_per_customer,
@@ -89,8 +117,10 @@ def recompute(shop_id: int) -> ModelRun:
 
 
 def _compute(shop: Shop, run: ModelRun, today: date) -> None:
-    keys, days, amounts = _orders(shop.id)
-    summary = summarize(keys, days, amounts, observation_end=np.datetime64(today), time_unit_days=7.0)
+    b = _buyers(shop.id)
+    days = b.dates
+    summary = summarize(b.code, days, b.net / MONEY_SCALE, observation_end=np.datetime64(today),
+                        time_unit_days=7.0)
     n_repeat = int((summary.frequency > 0).sum())
     history = int((np.datetime64(today) - days.min()).astype(int)) + 1 if len(days) else 0
     run.n_customers, run.n_repeat_buyers = len(summary.customer_ids), n_repeat
@@ -115,44 +145,48 @@ def _compute(shop: Shop, run: ModelRun, today: date) -> None:
     if fit:
         run.status, run.log_likelihood = "succeeded", fit.log_likelihood
         run.params = {**fit.params, **economics}
-    report = holdout.evaluate(keys, days, observation_end=np.datetime64(today),
+    report = holdout.evaluate(b.code, days, observation_end=np.datetime64(today),
                               min_repeat_buyers=minimum, min_history_days=min_days)
     run.quality = {k: models.clean(v) for k, v in asdict(report).items()
                    if k not in ("customer_ids", "predicted", "actual", "baseline")}
-    rows = _rows(shop.id, run.id, today, summary, predicted)
-    run.summary = {"rfm": models.rfm_summary(rows), "cohorts": _cohorts(shop.id, today),
+    rows, per_customer = _rows(shop.id, run.id, today, b, summary, predicted)
+    run.summary = {"rfm": models.rfm_summary(*per_customer), "cohorts": _cohorts(b, today),
                    "predictions": models.distributions(rows) if fit else None}
     db.session.execute(delete(CustomerPrediction).where(CustomerPrediction.shop_id == shop.id))
-    sqlite = db.session.get_bind().dialect.name == "sqlite"
-    for r in rows:  # the sqlite3 driver's date adapter is deprecated: hand it ISO text
-        if sqlite and r["next_order_at"] is not None:
-            r["next_order_at"] = r["next_order_at"].isoformat()
-    raw_sql.insert_many("customer_predictions", COLUMNS, [tuple(r[c] for c in COLUMNS) for r in rows])
+    raw_sql.insert_many("customer_predictions", COLUMNS, list(zip(*(rows[c] for c in COLUMNS), strict=True)))
     run.finished_at = utcnow()
 
 
-def _rows(shop_id: int, run_id: int, today: date, summary: Any,
-          predicted: dict[str, np.ndarray] | None) -> list[dict[str, Any]]:
-    """One row per customer: buyers from customer_stats, then customers without orders (prospects)."""
-    shop = int(shop_id)
-    stats = raw_sql.fetch_all("SELECT customer_key, last_order_date, lifetime_orders, net_sales "  # noqa: S608
-                              f"FROM customer_stats WHERE shop_id = {shop}")
+def _rows(shop_id: int, run_id: int, today: date, b: Buyers, summary: Any,
+          predicted: dict[str, np.ndarray] | None) -> tuple[dict[str, list[Any]], tuple[np.ndarray, ...]]:
+    """Columns of one row per customer: buyers, then customers without orders (prospects).
+
+    Also returns (group, recency days or -1, net sales, R, FM) arrays for the RFM summary.
+    """
     ids = dict(raw_sql.fetch_all("SELECT shopify_gid, id FROM customers "  # noqa: S608
-                                 f"WHERE shop_id = {shop} AND deleted_at IS NULL"))
-    buyers = {s[0] for s in stats}
-    prospects = [gid for gid in ids if gid not in buyers]
-    last = np.array([str(s[1]) for s in stats], dtype="datetime64[D]")
-    recency = (np.datetime64(today) - last).astype(np.int64).tolist() + [np.nan] * len(prospects)
-    orders = [s[2] for s in stats] + [0] * len(prospects)
-    spend = [s[3] / MONEY_SCALE for s in stats] + [0.0] * len(prospects)
-    scores = rfm.score(recency, orders, spend)
-    position = {k: i for i, k in enumerate(summary.customer_ids.tolist())}
-    keys = [s[0] for s in stats] + prospects
-    values = models.customer_values(predicted, [position.get(k) for k in keys])
-    r, f, m, fm, group = (a.tolist() for a in (scores.r, scores.f, scores.m, scores.fm, scores.group))
-    n = len(stats)
-    return [{"shop_id": shop_id, "model_run_id": run_id, "customer_key": key, "customer_id": ids.get(key),
-             "orders": int(orders[i]), "net_sales": int(stats[i][3]) if i < n else 0,
-             "recency_days": int(recency[i]) if i < n else None,
-             "r": r[i], "f": f[i], "m": m[i], "fm": fm[i], "rfm_group": group[i], **values[i]}
-            for i, key in enumerate(keys)]
+                                 f"WHERE shop_id = {int(shop_id)} AND deleted_at IS NULL"))
+    buyers = b.names.tolist()
+    known = set(buyers)
+    prospects = [gid for gid in ids if gid not in known]
+    ends = np.append(b.starts[1:], len(b.day)) - 1
+    recency = today.toordinal() - b.day[ends] if len(ends) else np.zeros(0, dtype=np.int64)
+    orders = np.add.reduceat(b.orders, b.starts) if len(b.starts) else recency
+    net = np.add.reduceat(b.net, b.starts) if len(b.starts) else recency
+    pad = np.zeros(len(prospects), dtype=np.int64)
+    all_orders, all_net = np.concatenate([orders, pad]), np.concatenate([net, pad])
+    all_recency = np.concatenate([recency, pad - 1])
+    scores = rfm.score(np.where(all_recency >= 0, all_recency, np.nan), all_orders, all_net / MONEY_SCALE)
+    index = np.full(len(buyers) + len(prospects), -1, dtype=np.int64)
+    index[summary.customer_ids.astype(np.int64)] = np.arange(len(summary.customer_ids))
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    keys = buyers + prospects
+    n = len(keys)
+    cols: dict[str, list[Any]] = {
+        "shop_id": [shop_id] * n, "model_run_id": [run_id] * n, "customer_key": keys,
+        "customer_id": [ids.get(k) for k in keys], "orders": all_orders.tolist(),
+        "net_sales": all_net.tolist(),
+        "recency_days": [d if d >= 0 else None for d in all_recency.tolist()],
+        **models.customer_columns(predicted, index, iso_dates=sqlite),
+        "r": scores.r.tolist(), "f": scores.f.tolist(), "m": scores.m.tolist(), "fm": scores.fm.tolist(),
+        "rfm_group": scores.group.tolist()}
+    return cols, (scores.group, all_recency, all_net, scores.r, scores.fm)

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, select
+from sqlalchemy import delete, func, insert, literal, select, text
 
 from xsight.models import Order, OrderLineItem, Refund, Shop
 from xsight.models.rollup import CustomerMonth, CustomerStats, DailyShop, OrderEvent
-from xsight.services import locks
+from xsight.services import locks, range_rollup, raw_sql
 from xsight.services.crm import facts as crm_facts
 from xsight.services.order_events import AnySession, LocalDays, events_for_orders
 
 CHUNK = 500  # values per IN (...) list
 REBUILD_ORDERS = 5_000  # orders per rebuild step
+SQLITE_REBUILD_CACHE_KB = 131_072  # page cache of the rebuilding connection, for the rebuild only
 E = OrderEvent
 
 
@@ -29,9 +31,24 @@ def _chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
         yield items[start:start + size]
 
 
+EVENT_COLUMNS = tuple(c.name for c in OrderEvent.__table__.columns if c.name != "id")
+
+
 def _insert_events(session: AnySession, events: list[dict[str, Any]]) -> None:
-    for part in _chunks(events, 2_000):
-        session.execute(insert(OrderEvent.__table__), part)
+    """Insert event dicts through the DB-API, converting values with the columns' own bind processors."""
+    if not events:
+        return
+    dialect = session.get_bind().dialect
+    table = OrderEvent.__table__
+    procs = [(i, p) for i, c in enumerate(EVENT_COLUMNS) if (p := table.c[c].type.bind_processor(dialect))]
+    values = itemgetter(*EVENT_COLUMNS)
+    rows = []
+    for e in events:
+        row = list(values(e))
+        for i, p in procs:
+            row[i] = p(row[i])
+        rows.append(row)
+    raw_sql.insert_many("order_events", EVENT_COLUMNS, rows, session)
 
 
 def _shop(session: AnySession, shop_id: int) -> tuple[str, LocalDays]:
@@ -81,6 +98,18 @@ def refresh_written(session: AnySession, writer: Any) -> None:
 def rebuild(session: AnySession, shop_id: int) -> None:
     """Recompute every rollup of the shop from its raw rows (after a backfill)."""
     locks.shop_rollups(session, shop_id)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    cache = session.execute(text("PRAGMA cache_size")).scalar() if sqlite else None
+    if sqlite:  # index inserts of 10^6 events thrash SQLite's default 2 MB page cache
+        session.execute(text(f"PRAGMA cache_size = -{SQLITE_REBUILD_CACHE_KB}"))
+    try:
+        _rebuild(session, shop_id)
+    finally:
+        if sqlite:
+            session.execute(text(f"PRAGMA cache_size = {int(cache or -2000)}"))
+
+
+def _rebuild(session: AnySession, shop_id: int) -> None:
     currency, to_day = _shop(session, shop_id)
     for table in (OrderEvent, DailyShop, CustomerStats, CustomerMonth):
         session.execute(delete(table).where(table.shop_id == shop_id))
@@ -98,6 +127,7 @@ def rebuild(session: AnySession, shop_id: int) -> None:
         after = hi
     _fill_days(session, shop_id, None)
     _fill_customers(session, shop_id, None)
+    range_rollup.fill_shop(session, shop_id)
     crm_facts.rebuild(session, shop_id)
 
 
@@ -122,6 +152,7 @@ def _refresh_customers(session: AnySession, shop_id: int, keys: list[str]) -> No
     for table in (CustomerStats, CustomerMonth):
         session.execute(delete(table).where(table.shop_id == shop_id, table.customer_key.in_(keys)))
     _fill_customers(session, shop_id, E.customer_key.in_(keys))
+    range_rollup.refresh_keys(session, shop_id, keys)
     crm_facts.refresh(session, shop_id, keys)
 
 

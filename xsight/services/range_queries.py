@@ -1,0 +1,141 @@
+"""Range reads for the dashboard from the range rollups (decision 032): distinct counts and top spenders."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, select, true
+
+from xsight.extensions import db
+from xsight.models.rollup import OrderEvent as E
+
+GRID = ("(SELECT coalesce(sum(n), 0) FROM range_counts WHERE shop_id = {p} AND kind = '{kind}' "
+        "AND level = {level} AND bucket BETWEEN {p} AND {p} AND prev_week < {p})")
+# Rows whose previous day lies in the 0-6 days of s's week before s (the grid cannot split that week).
+STRADDLE = ("(SELECT count(*) FROM customer_days WHERE shop_id = {p} AND {col} >= {p} AND {col} < {p} "
+            "AND day_number BETWEEN {p} AND {p})")
+PREVIOUS = {"c": "prev_number", "r": "prev_returning_number"}
+LIST = ("SELECT * FROM (SELECT month, customer_key, positive FROM customer_month_spend WHERE shop_id = {p} "
+        "AND month = {p} ORDER BY positive DESC, customer_key DESC LIMIT {p} OFFSET {p}) m{i}")
+EXACT = ("SELECT customer_key, sum(orders), sum(net) FROM customer_days WHERE shop_id = {p} "
+         "AND customer_key IN ({keys}) AND day_number BETWEEN {p} AND {p} GROUP BY customer_key")
+FIRST_READ = 64  # rows read per month list in the first round (at least 4 x top); doubles each round
+MAX_CANDIDATES = 20_000  # past this the threshold search gives up and groups the range's events
+
+
+def customer_counts(shop_id: int, start: date, end: date) -> dict[str, int]:
+    """Distinct customers with a counted order, new customers and returning customers in [start, end].
+
+    Each is the number of customer days (of that kind) in the range whose previous one is before start,
+    or missing: the grid's block and day rows with an earlier previous week, plus the rows whose previous
+    day falls in start's week before start. One statement, so one round trip.
+    """
+    s, e = start.toordinal(), end.toordinal()
+    week = s // 7
+    first_block, last_block = -(-s // 7), (e + 1) // 7 - 1
+    if first_block <= last_block:
+        spans = [(1, first_block, last_block), (0, s, 7 * first_block - 1), (0, 7 * (last_block + 1), e)]
+    else:
+        spans = [(0, s, e)]
+    cursor, p = _cursor()
+    columns, params = [], []
+    for kind in ("c", "n", "r"):
+        parts = []
+        for level, lo, hi in spans:
+            if lo <= hi:
+                parts.append(GRID.format(p=p, kind=kind, level=level))
+                params += [shop_id, lo, hi, week]
+        if kind in PREVIOUS and s > 7 * week:
+            parts.append(STRADDLE.format(p=p, col=PREVIOUS[kind]))
+            params += [shop_id, 7 * week, s, s, e]
+        columns.append(" + ".join(parts) or "0")
+    try:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        customers, new, returning = (int(v) for v in cursor.fetchone())
+    finally:
+        cursor.close()
+    return {"customers": customers, "new_customers": new, "returning_customers": returning}
+
+
+def _months(start: date, end: date) -> list[date]:
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = month.replace(year=month.year + month.month // 12, month=month.month % 12 + 1)
+    return months
+
+
+def top_spenders(shop_id: int, start: date, end: date, top: int) -> list[tuple[str, int, int]]:
+    """Return (customer key, counted orders, order-attributed net) of the top customers placed in range.
+
+    Threshold search: read each overlapping month's customers by positive spend, highest first; an unseen
+    customer's range net is at most the sum of the last values read, so stop once the top-th exact net
+    read so far is above that. Ties rank by customer key (code-point order).
+    """
+    if top <= 0:
+        return []
+    s, e = start.toordinal(), end.toordinal()
+    last: dict[date, int] = {m: 0 for m in _months(start, end)}
+    read = dict.fromkeys(last, 0)
+    open_lists = set(last)
+    exact: dict[str, tuple[int, int]] = {}
+    seen: set[str] = set()
+    chunk = max(4 * top, FIRST_READ)
+    cursor, p = _cursor()
+    try:
+        while True:
+            fresh: set[str] = set()
+            months = sorted(open_lists)
+            sql = " UNION ALL ".join(LIST.format(p=p, i=i) for i in range(len(months)))
+            cursor.execute(sql, [v for m in months for v in (shop_id, m.isoformat() if p == "?" else m, chunk,
+                                                             read[m])])
+            lists: dict[str, list[tuple[str, int]]] = {m.isoformat(): [] for m in months}
+            for month, key, amount in cursor.fetchall():
+                lists[str(month)[:10]].append((key, int(amount)))
+            for month in months:
+                rows = lists[month.isoformat()]
+                read[month] += len(rows)
+                last[month] = rows[-1][1] if len(rows) == chunk else 0
+                if len(rows) < chunk:
+                    open_lists.discard(month)
+                fresh.update(key for key, _ in rows if key not in seen)
+            seen |= fresh
+            if len(seen) > MAX_CANDIDATES:
+                return _scan(shop_id, start, end, top)
+            exact.update(_exact(cursor, p, shop_id, sorted(fresh), s, e))
+            ranked = sorted(((k, o, n) for k, (o, n) in exact.items() if o > 0), key=lambda t: (-t[2], t[0]))
+            if not open_lists or (len(ranked) >= top and ranked[top - 1][2] > sum(last.values())):
+                return ranked[:top]
+            chunk *= 2
+    finally:
+        cursor.close()
+
+
+def _exact(cursor: Any, p: str, shop_id: int, keys: list[str], start: int, end: int
+           ) -> dict[str, tuple[int, int]]:
+    """Counted orders and net of these customers in [start, end] (DB-API: hundreds of keys per call)."""
+    found: dict[str, tuple[int, int]] = {}
+    for i in range(0, len(keys), 500):
+        part = keys[i:i + 500]
+        cursor.execute(EXACT.format(p=p, keys=", ".join([p] * len(part))), (shop_id, *part, start, end))
+        found.update({key: (int(n), int(net)) for key, n, net in cursor.fetchall()})
+    return found
+
+
+def _cursor() -> tuple[Any, str]:
+    """A DB-API cursor on the session's connection and its placeholder (hot loops skip SQLAlchemy)."""
+    return (db.session.connection().connection.cursor(),
+            "?" if db.session.get_bind().dialect.paramstyle == "qmark" else "%s")
+
+
+def _scan(shop_id: int, start: date, end: date, top: int) -> list[tuple[str, int, int]]:
+    """Group the range's order events by customer (fallback when the threshold search is not selective)."""
+    net = func.sum(E.attributed_net)
+    rows = db.session.execute(
+        select(E.customer_key, func.count(), net).where(
+            E.shop_id == shop_id, E.kind == "order", E.counted == true(),
+            and_(E.local_date >= start, E.local_date <= end), E.customer_key.is_not(None))
+        .group_by(E.customer_key)).all()
+    ranked: list[Any] = sorted(((str(k), int(o), int(n)) for k, o, n in rows), key=lambda t: (-t[2], t[0]))
+    return ranked[:top]

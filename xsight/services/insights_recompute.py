@@ -21,7 +21,6 @@ from xsight.models.types import MONEY_SCALE, utcnow
 from xsight.ops import metrics
 from xsight.services import insights_models as models
 from xsight.services import raw_sql
-from xsight.services.crm import facts as crm_facts
 
 log = logging.getLogger(__name__)
 MIN_REPEAT_BUYERS = 200  # issue 6: below this (or MIN_HISTORY_DAYS) the shop gets "not enough data"
@@ -106,7 +105,6 @@ def recompute(shop_id: int) -> ModelRun:
     db.session.commit()
     try:
         _compute(shop, run, today)
-        crm_facts.rebuild(db.session, shop_id)  # RFM and prediction columns of every customer
     except Exception as exc:
         db.session.rollback()
         log.exception("insights recompute failed", extra={"shop_id": shop_id})

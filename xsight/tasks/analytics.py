@@ -13,6 +13,7 @@ from xsight.models import ModelRun, Shop
 from xsight.models.types import utcnow
 from xsight.ops import context
 from xsight.services import insights_recompute
+from xsight.services.crm import facts as crm_facts
 from xsight.tasks.context import task_app
 from xsight.tasks.queue import huey
 from xsight.tasks.segments import refresh_segments
@@ -46,7 +47,11 @@ def recompute_insights(shop_id: int) -> str:
             log.info("insights recompute already running", extra={"shop_id": shop_id})
             return "locked"
         status = insights_recompute.recompute(shop_id).status
-    if status == "succeeded":
+        if status in ("succeeded", "not_enough_data"):
+            # The CRM's read model follows the new RFM groups and predictions, then the segments.
+            crm_facts.refresh_predictions(db.session, shop_id)
+            db.session.commit()
+    if status in ("succeeded", "not_enough_data"):
         refresh_segments(shop_id, "recompute")
     return status
 

@@ -13,7 +13,19 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, delete, func, insert, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from xsight.models import Customer, CustomerFacts, CustomerPrediction, CustomerStats
 
@@ -121,6 +133,29 @@ def rebuild(session: Any, shop_id: int) -> None:
     table = CustomerFacts.__table__
     session.execute(delete(table).where(table.c.shop_id == shop_id))
     _fill(session, shop_id, None)
+
+
+PREDICTION_COLUMNS = ("rfm_group", "r_score", "f_score", "m_score", "p_alive", "churn_risk", "predicted_clv",
+                      "expected_next_order_date")
+
+
+def refresh_predictions(session: Any, shop_id: int) -> None:
+    """Rewrite only the RFM and prediction columns of the shop's rows (after a model run).
+
+    Two set-based UPDATEs instead of a rebuild: clear the columns (prospects keep their group), then
+    copy them from `customer_predictions` by customer gid; lifetime columns and indexes stay put.
+    """
+    t, p = CustomerFacts.__table__, CustomerPrediction.__table__
+    session.execute(update(t).where(t.c.shop_id == shop_id).values(
+        rfm_group=case((t.c.first_order_date.is_(None), literal("PROSPECTS")), else_=None),
+        r_score=None, f_score=None, m_score=None, p_alive=None, churn_risk=None, predicted_clv=None,
+        expected_next_order_date=None))
+    session.execute(update(t).where(t.c.shop_id == shop_id, p.c.shop_id == shop_id,
+                                    p.c.customer_key == t.c.customer_gid).values(
+        rfm_group=p.c.rfm_group,
+        r_score=case((p.c.r > 0, p.c.r), else_=None), f_score=case((p.c.f > 0, p.c.f), else_=None),
+        m_score=case((p.c.m > 0, p.c.m), else_=None), p_alive=p.c.p_alive, churn_risk=p.c.churn_risk,
+        predicted_clv=p.c.clv_12m, expected_next_order_date=p.c.next_order_at))
 
 
 def _fill(session: Any, shop_id: int, where: ColumnElement[bool] | None) -> None:

@@ -60,8 +60,9 @@ def _register_blueprints(app: Flask) -> None:
     from xsight.blueprints.health import bp as health_bp
     from xsight.blueprints.webhooks import bp as webhooks_bp
     from xsight.cli import register_cli
+    from xsight.openapi import bp as openapi_bp
 
-    for blueprint in (health_bp, api_bp, app_home_bp, auth_bp, webhooks_bp):
+    for blueprint in (health_bp, api_bp, openapi_bp, app_home_bp, auth_bp, webhooks_bp):
         app.register_blueprint(blueprint)
     settings = settings_of(app)
     if settings.SHOPIFY_STORE_URL_OVERRIDE and settings.XSIGHT_ENV != "production":

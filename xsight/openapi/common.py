@@ -38,6 +38,9 @@ INTEGER: Schema = {"type": "integer"}
 NUMBER: Schema = {"type": "number"}
 BOOLEAN: Schema = {"type": "boolean"}
 ANY_OBJECT: Schema = {"type": "object"}
+# A day given as a query parameter; days before 1900 or after 2999 are refused with 400.
+DAY_PARAM: Schema = {"type": "string", "format": "date",
+                     "description": "YYYY-MM-DD, 1900-01-01 to 2999-12-31."}
 
 SCHEMAS: dict[str, Schema] = {
     "Error": {**obj({"error": {"type": "string", "description": "A stable machine-readable code."},

@@ -7,6 +7,7 @@ from xsight.blueprints.api.customers import EMAIL_STATES
 from xsight.blueprints.api.orders import FINANCIAL, FULFILLMENT
 from xsight.models.prediction import CHURN_RISKS
 from xsight.openapi.common import (
+    DAY_PARAM,
     INTEGER,
     NUMBER,
     STRING,
@@ -83,7 +84,7 @@ def _comma(name: str, values: tuple[str, ...] | None, what: str) -> Schema:
 
 def customer_filters() -> list[Schema]:
     """Return the query parameters that filter the customer list and its export."""
-    day = {"type": "string", "format": "date"}
+    day = DAY_PARAM
     amount = {"type": "string", "pattern": r"^-?\d+(\.\d{1,4})?$"}
     return [query("q", {"type": "string", "maxLength": 200}, "Name or email contains (case-insensitive)."),
             _comma("rfm_group", GROUPS, "RFM groups"), _comma("churn_risk", CHURN_RISKS, "churn risks"),
@@ -107,8 +108,8 @@ def customer_filters() -> list[Schema]:
 
 CUSTOMER_SORT = {"type": "string", "enum": list(customer_list.SORT_KINDS)}
 ORDER_FILTERS = [
-    query("from", {"type": "string", "format": "date"}, "Processed on or after this shop-local day."),
-    query("to", {"type": "string", "format": "date"}, "Processed on or before this shop-local day."),
+    query("from", DAY_PARAM, "Processed on or after this shop-local day."),
+    query("to", DAY_PARAM, "Processed on or before this shop-local day."),
     _comma("financial_status", FINANCIAL, "financial statuses"),
     _comma("fulfillment_status", FULFILLMENT, "fulfillment statuses"),
     query("min_total", {"type": "string", "pattern": r"^-?\d+(\.\d{1,4})?$"}, "Lowest total."),

@@ -8,6 +8,7 @@ from xsight.models.sync_run import SYNC_STATUSES
 from xsight.openapi.common import (
     ANY_OBJECT,
     BOOLEAN,
+    DAY_PARAM,
     INTEGER,
     NUMBER,
     STRING,
@@ -81,8 +82,8 @@ PATHS: dict[str, Schema] = {
     "/dashboard": {"get": operation(
         "KPIs with the previous period, series by day and top customers for [start, end].", TAG,
         {"200": json_ok(DASHBOARD)}, errors=("400",),
-        parameters=[query("start", {"type": "string", "format": "date"}, "First day (default end - 29)."),
-                    query("end", {"type": "string", "format": "date"}, "Last day (default today)."),
+        parameters=[query("start", DAY_PARAM, "First day (default end - 29)."),
+                    query("end", DAY_PARAM, "Last day (default today)."),
                     query("top", {"type": "integer", "minimum": 0, "maximum": MAX_TOP},
                           "How many top customers (default 5).")])},
     "/analytics/rfm": {"get": operation(

@@ -64,8 +64,9 @@ def _register_blueprints(app: Flask) -> None:
     from xsight.blueprints.metrics import bp as metrics_bp
     from xsight.blueprints.webhooks import bp as webhooks_bp
     from xsight.cli import register_cli
+    from xsight.openapi import bp as openapi_bp
 
-    for blueprint in (health_bp, metrics_bp, api_bp, app_home_bp, auth_bp, webhooks_bp):
+    for blueprint in (health_bp, metrics_bp, api_bp, openapi_bp, app_home_bp, auth_bp, webhooks_bp):
         app.register_blueprint(blueprint)
     settings = settings_of(app)
     if settings.SHOPIFY_STORE_URL_OVERRIDE and settings.XSIGHT_ENV != "production":

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Blueprint
 
 from xsight.blueprints.api.guard import session_token_required, within_rate_limit
+from xsight.blueprints.api.params import url_ids_in_range
 from xsight.services.access_log import write_access_log
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(session_token_required)
 bp.before_request(within_rate_limit)
+bp.before_request(url_ids_in_range)
 bp.after_request(write_access_log)
 
 from xsight.blueprints.api import (  # noqa: E402,F401 - registers routes on bp

@@ -1,4 +1,4 @@
-"""Optional list filters from the query string (comma lists, numbers, amounts, dates, cursors), 400 when bad."""
+"""Optional list filters from the query string (comma lists, numbers, amounts, dates, cursors); 400 if bad."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ MAX_AMOUNT = Decimal("1e12")
 
 def _raw(name: str) -> str | None:
     raw = request.args.get(name)
+    if raw is not None and "\x00" in raw:
+        raise BadRequest(f"{name} must not contain a NUL character.")
     return None if raw is None or raw.strip() == "" else raw.strip()
 
 

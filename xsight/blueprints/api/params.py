@@ -7,9 +7,13 @@ from datetime import date
 
 from flask import request
 
-from xsight.errors import BadRequest
+from xsight.errors import BadRequest, NotFound
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Days outside this span are refused: shifting them by a range or a time zone leaves Python's dates.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+# The largest id a BIGINT column holds; a larger one in a URL names nothing.
+MAX_ID = 2**63 - 1
 
 
 def iso_date(name: str, default: date | None = None) -> date:
@@ -22,9 +26,12 @@ def iso_date(name: str, default: date | None = None) -> date:
     try:
         if not ISO_DAY.fullmatch(raw):
             raise ValueError(raw)
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
     except ValueError:
         raise BadRequest(f"{name} must be a date like 2026-01-31, got {raw!r}.") from None
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise BadRequest(f"{name} must be between {FIRST_DAY} and {LAST_DAY}, got {raw}.")
+    return value
 
 
 def whole_number(name: str, default: int, low: int, high: int) -> int:
@@ -39,3 +46,10 @@ def whole_number(name: str, default: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise BadRequest(f"{name} must be between {low} and {high}, got {value}.")
     return value
+
+
+def url_ids_in_range() -> None:
+    """Answer 404 for an id in the URL too large for any row, before it reaches the database."""
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, int) and value > MAX_ID:
+            raise NotFound(f"No object with {name} {value} exists in this shop.")

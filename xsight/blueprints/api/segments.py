@@ -26,7 +26,17 @@ def _body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object.")
+    if _has_nul(body):  # PostgreSQL text cannot hold NUL; refuse it on both backends alike
+        raise BadRequest("The request body must not contain a NUL character (\\u0000).")
     return body
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    return isinstance(value, list) and any(_has_nul(v) for v in value)
 
 
 @bp.get("/segments")

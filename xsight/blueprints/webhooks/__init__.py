@@ -27,6 +27,9 @@ def _verified_body() -> str:
          "body": body})
     if not result.ok:
         raise Unauthorized("The webhook's HMAC is missing or does not match.", code="invalid_hmac")
+    shopify_headers = [v for k, v in request.headers.items() if k.lower().startswith("x-shopify-")]
+    if any("\x00" in text for text in shopify_headers):  # PostgreSQL text cannot hold NUL
+        raise BadRequest("The webhook's X-Shopify headers contain a NUL character.")
     return body
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -73,11 +74,11 @@ def timeline(shop: Shop, customer_id: int, *, limit: int, after: str | None) -> 
                        for kind, at, ref_id in rows], "next_cursor": next_cursor}
 
 
-def _ids(rows: list[Any], *kinds: str) -> list[int]:
+def _ids(rows: Sequence[Any], *kinds: str) -> list[int]:
     return [ref_id for kind, _, ref_id in rows if kind in kinds]
 
 
-def _details(shop_id: int, rows: list[Any]) -> dict[tuple[str, int], dict[str, Any]]:
+def _details(shop_id: int, rows: Sequence[Any]) -> dict[tuple[str, int], dict[str, Any]]:
     """Return the title and data of every event on the page, a few queries per page."""
     found: dict[tuple[str, int], dict[str, Any]] = {}
     order_ids = _ids(rows, "order_placed", "order_cancelled")
@@ -89,7 +90,7 @@ def _details(shop_id: int, rows: list[Any]) -> dict[tuple[str, int], dict[str, A
                                             "data": data | {"reason": o.cancel_reason}}
     for r, name, currency in db.session.execute(
             select(Refund, Order.name, Order.currency_code).join(Order, Order.id == Refund.order_id)
-            .where(Refund.shop_id == shop_id, Refund.id.in_(_ids(rows, "refund")))).tuples():
+            .where(Refund.shop_id == shop_id, Refund.id.in_(_ids(rows, "refund")))):
         found[("refund", r.id)] = {"title": f"Refund of {amount(r.total_refunded)} on order {name}",
                                    "data": {"order_id": r.order_id, "name": name,
                                             "total_refunded": amount(r.total_refunded),
@@ -101,7 +102,7 @@ def _details(shop_id: int, rows: list[Any]) -> dict[tuple[str, int], dict[str, A
     m = SegmentMembership
     for mid, sid, name in db.session.execute(
             select(m.id, Segment.id, Segment.name).join(Segment, Segment.id == m.segment_id)
-            .where(m.shop_id == shop_id, m.id.in_(_ids(rows, "segment_entered", "segment_left")))).tuples():
+            .where(m.shop_id == shop_id, m.id.in_(_ids(rows, "segment_entered", "segment_left")))):
         found[("segment_entered", mid)] = {"title": f"Entered segment {name}",
                                            "data": {"segment_id": sid, "name": name}}
         found[("segment_left", mid)] = {"title": f"Left segment {name}",

@@ -117,7 +117,8 @@ def _days_since(last: Any, op: str, value: Any, ctx: Context) -> ColumnElement[b
         return last.is_(None)
     if op == "is not null":
         return last.is_not(None)
-    def day(n: int) -> date:
+    def day(n: int) -> date:  # clamped: a day count past the calendar selects like its edge
+        n = max((ctx.today - date.max).days, min(n, (ctx.today - date.min).days))
         return ctx.today - timedelta(days=n)
     if op == "between":
         return and_(last.is_not(None), last >= day(value[1]), last <= day(value[0]))

@@ -44,8 +44,11 @@ def _sql(dialect: str) -> dict[str, str]:
             "now": "strftime('%Y-%m-%d %H:%M:%S', 'now') || '.000000'"}
 
 
-def build(session: Session | scoped_session[Any], shop_id: int, n: int) -> int:
-    """Insert n customers (4 in 5 with stats, predictions and one order with a line item); return the run id."""
+def build(session: Session | scoped_session[Any], shop_id: int, n: int, *, orders: bool = True) -> int:
+    """Insert n customers (4 in 5 with stats, predictions and, if `orders`, one order with a line item).
+
+    Return the id of the model run the predictions belong to.
+    """
     q = _sql(_dialect(session))
     # k is a scrambled copy of n, so values do not simply follow insertion order.
     k = "((n * 7919) % 100003)"
@@ -83,7 +86,8 @@ def build(session: Session | scoped_session[Any], shop_id: int, n: int) -> int:
     session.add(run)
     session.flush()
     session.execute(text(f"""
-        INSERT INTO customer_predictions (shop_id, model_run_id, customer_key, orders, net_sales, recency_days,
+        INSERT INTO customer_predictions (shop_id, model_run_id, customer_key, orders, net_sales,
+                                          recency_days,
                                           p_alive, expected_30d, expected_90d, clv_12m, next_order_at,
                                           churn_risk, r, f, m, fm, rfm_group)
         SELECT :shop, :run, 'gid://shopify/Customer/' || n, 1 + {k} % 9, ({k} % 5000) * 10000, {k} % 400,
@@ -93,12 +97,21 @@ def build(session: Session | scoped_session[Any], shop_id: int, n: int) -> int:
                1 + n % 5, 1 + {k} % 5, 1 + (n / 5) % 5, 1 + (n / 3) % 5,
                CASE {k} % 10 {rfm} END
         {mine}"""), params | {"run": run.id})
+    if orders:
+        _orders(session, q, params)
+    session.commit()
+    return run.id
+
+
+def _orders(session: Session | scoped_session[Any], q: dict[str, str], params: dict[str, Any]) -> None:
+    """Give every customer with stats its first order (dated like the stats) with one line item."""
     session.execute(text(f"""
         INSERT INTO orders (shop_id, shopify_gid, name, customer_gid, customer_id, processed_at, test,
                             currency_code, financial_status, fulfillment_status, tags, subtotal,
                             total_discounts, total_shipping, total_tax, total_price, total_refunded,
                             taxes_included, synced_at)
-        SELECT c.shop_id, 'gid://shopify/Order/' || substr(c.shopify_gid, 24), '#' || substr(c.shopify_gid, 24),
+        SELECT c.shop_id, 'gid://shopify/Order/' || substr(c.shopify_gid, 24),
+               '#' || substr(c.shopify_gid, 24),
                c.shopify_gid, c.id, s.first_order_at, false, 'USD',
                CASE c.id % 3 WHEN 0 THEN 'paid' WHEN 1 THEN 'refunded' ELSE 'pending' END,
                CASE c.id % 2 WHEN 0 THEN 'fulfilled' ELSE NULL END, {q['json'].format(x="'[]'")},
@@ -106,11 +119,10 @@ def build(session: Session | scoped_session[Any], shop_id: int, n: int) -> int:
         FROM customers c JOIN customer_stats s ON s.shop_id = c.shop_id AND s.customer_key = c.shopify_gid
         WHERE c.shop_id = :shop"""), params)
     session.execute(text(f"""
-        INSERT INTO order_line_items (shop_id, shopify_gid, order_id, product_gid, variant_gid, title, quantity,
+        INSERT INTO order_line_items (shop_id, shopify_gid, order_id, product_gid, variant_gid, title,
+                                      quantity,
                                       original_unit_price, total_discount, total_tax, is_gift_card, synced_at)
         SELECT o.shop_id, o.shopify_gid || '/L0', o.id, 'gid://shopify/Product/' || (o.id % 50),
                'gid://shopify/ProductVariant/' || (o.id % 50), 'Product ' || (o.id % 50), 1, o.total_price,
                0, 0, false, {q['now']}
         FROM orders o WHERE o.shop_id = :shop"""), params)
-    session.commit()
-    return run.id

@@ -163,12 +163,14 @@ def test_segment_filter_lists_current_members_only(app: Flask, client: FlaskClie
         foreign = Segment(shop_id=other.id, name="F", slug="f", rules={})
         db.session.add_all([seg, foreign])
         db.session.flush()
-        db.session.add_all([SegmentMembership(shop_id=shop.id, segment_id=seg.id, customer_id=c) for c in ids[:3]]
+        db.session.add_all([SegmentMembership(shop_id=shop.id, segment_id=seg.id, customer_id=c)
+                            for c in ids[:3]]
                            + [SegmentMembership(shop_id=shop.id, segment_id=seg.id, customer_id=ids[3],
                                                 left_at=utcnow())])
         db.session.commit()
         seg_id, foreign_id = seg.id, foreign.id
-    body = get(client, shopify, shop.domain, f"/api/v1/customers?segment_id={seg_id}&sort=id&direction=asc").json
+    body = get(client, shopify, shop.domain,
+               f"/api/v1/customers?segment_id={seg_id}&sort=id&direction=asc").json
     assert [r["id"] for r in body["customers"]] == ids[:3] and body["total"] == 3
     response = get(client, shopify, shop.domain, f"/api/v1/customers?segment_id={foreign_id}")
     assert response.status_code == 404 and response.json["error"] == "not_found"

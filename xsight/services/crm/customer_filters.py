@@ -52,7 +52,7 @@ def like_pattern(text: str) -> str:
 def has_tag(column: ColumnElement[Any], tag: str) -> ColumnElement[bool]:
     """Return whether a JSON list-of-strings column contains `tag` (exact), on either backend."""
     if db.engine.dialect.name == "postgresql":
-        return column.op("@>")(cast(literal(json.dumps([tag])), JSONB))  # type: ignore[no-any-return]
+        return column.op("@>")(cast(literal(json.dumps([tag])), JSONB))
     items = func.json_each(column).table_valued("value").alias("tag_items")
     return exists(select(literal(1)).select_from(items).where(items.c.value == tag))
 

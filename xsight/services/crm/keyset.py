@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy.orm import QueryableAttribute
 
 from xsight.errors import BadRequest
 
@@ -22,9 +23,9 @@ BAD_CURSOR = "after is not a cursor this list handed out; start again without it
 class SortKey:
     """A sort column, the value kind its cursor carries, and the id column that breaks ties."""
 
-    column: ColumnElement[Any]
+    column: ColumnElement[Any] | QueryableAttribute[Any]
     kind: str
-    id_column: ColumnElement[Any]
+    id_column: ColumnElement[Any] | QueryableAttribute[Any]
 
 
 def order_by(key: SortKey, direction: str) -> list[ColumnElement[Any]]:

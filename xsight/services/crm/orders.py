@@ -95,7 +95,7 @@ def order_rows(shop_id: int, orders: list[Order]) -> list[dict[str, Any]]:
     lines = dict(db.session.execute(
         select(OrderLineItem.order_id, func.count()).where(
             OrderLineItem.shop_id == shop_id, OrderLineItem.order_id.in_(ids))
-        .group_by(OrderLineItem.order_id)).tuples().all()) if ids else {}
+        .group_by(OrderLineItem.order_id)).all()) if ids else {}
     customer_ids = {o.customer_id for o in orders if o.customer_id is not None}
     people = {c.id: c for c in db.session.execute(select(
         Customer.id, Customer.first_name, Customer.last_name).where(

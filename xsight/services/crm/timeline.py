@@ -61,8 +61,8 @@ def timeline(shop: Shop, customer_id: int, *, limit: int, after: str | None) -> 
             t.c.occurred_at < at,
             and_(t.c.occurred_at == at, or_(t.c.kind < kind, and_(t.c.kind == kind, t.c.ref_id < ref_id))))
         query = query.where(older)
-    rows = db.session.execute(query.order_by(t.c.occurred_at.desc(), t.c.kind.desc(), t.c.ref_id.desc())
-                              .limit(limit + 1)).all()
+    rows = list(db.session.execute(query.order_by(t.c.occurred_at.desc(), t.c.kind.desc(),
+                                                  t.c.ref_id.desc()).limit(limit + 1)).all())
     more, rows = len(rows) > limit, rows[:limit]
     next_cursor = None
     if more and rows:
@@ -89,7 +89,7 @@ def _details(shop_id: int, rows: list[Any]) -> dict[tuple[str, int], dict[str, A
                                             "data": data | {"reason": o.cancel_reason}}
     for r, name, currency in db.session.execute(
             select(Refund, Order.name, Order.currency_code).join(Order, Order.id == Refund.order_id)
-            .where(Refund.shop_id == shop_id, Refund.id.in_(_ids(rows, "refund")))).tuples():
+            .where(Refund.shop_id == shop_id, Refund.id.in_(_ids(rows, "refund")))):
         found[("refund", r.id)] = {"title": f"Refund of {amount(r.total_refunded)} on order {name}",
                                    "data": {"order_id": r.order_id, "name": name,
                                             "total_refunded": amount(r.total_refunded),
@@ -101,7 +101,7 @@ def _details(shop_id: int, rows: list[Any]) -> dict[tuple[str, int], dict[str, A
     m = SegmentMembership
     for mid, sid, name in db.session.execute(
             select(m.id, Segment.id, Segment.name).join(Segment, Segment.id == m.segment_id)
-            .where(m.shop_id == shop_id, m.id.in_(_ids(rows, "segment_entered", "segment_left")))).tuples():
+            .where(m.shop_id == shop_id, m.id.in_(_ids(rows, "segment_entered", "segment_left")))):
         found[("segment_entered", mid)] = {"title": f"Entered segment {name}",
                                            "data": {"segment_id": sid, "name": name}}
         found[("segment_left", mid)] = {"title": f"Left segment {name}",

@@ -26,13 +26,17 @@ class SortKey:
     column: ColumnElement[Any] | QueryableAttribute[Any]
     kind: str
     id_column: ColumnElement[Any] | QueryableAttribute[Any]
+    # A column that is never NULL orders (and can use an index) without a NULLS LAST clause.
+    nullable: bool = True
 
 
 def order_by(key: SortKey, direction: str) -> list[ColumnElement[Any]]:
     """Return ORDER BY terms: the sort column with NULLs last, then the id in the same direction."""
     if direction == "asc":
-        return [key.column.asc().nulls_last(), key.id_column.asc()]
-    return [key.column.desc().nulls_last(), key.id_column.desc()]
+        first = key.column.asc().nulls_last() if key.nullable else key.column.asc()
+        return [first, key.id_column.asc()]
+    first = key.column.desc().nulls_last() if key.nullable else key.column.desc()
+    return [first, key.id_column.desc()]
 
 
 def after(key: SortKey, direction: str, value: Any, row_id: int) -> ColumnElement[bool]:
@@ -41,6 +45,10 @@ def after(key: SortKey, direction: str, value: Any, row_id: int) -> ColumnElemen
     beyond = (lambda a, b: a > b) if direction == "asc" else (lambda a, b: a < b)
     if value is None:  # inside the NULL tail: only the id still orders rows
         return and_(col.is_(None), beyond(ident, row_id))
+    if col is ident:
+        return beyond(ident, row_id)
+    if not key.nullable:
+        return or_(beyond(col, value), and_(col == value, beyond(ident, row_id)))
     return or_(beyond(col, value), and_(col == value, beyond(ident, row_id)), col.is_(None))
 
 

@@ -69,7 +69,7 @@ def decode(cursor: str, sort: str, direction: str, kind: str) -> tuple[Any, int]
             raise ValueError(data)
         if data["s"] != sort or data["d"] != direction:
             raise BadRequest(f"after was made for sort={data['s']} direction={data['d']}; "
-                             f"ask again without after to sort by {sort} {direction}.")
+                             f"ask again without after to sort by {sort} {direction}.", code="bad_cursor")
         row_id = data["i"]
         if not isinstance(row_id, int) or isinstance(row_id, bool):
             raise ValueError(row_id)

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from bench.crm_data import build
 from tests.conftest import ShopifyHelper
 from xsight.extensions import db
-from xsight.models import Customer, Shop
+from xsight.models import Customer, CustomerDataAccess, Shop
 from xsight.services.crm.export import COLUMNS, neutralise
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -80,6 +81,9 @@ def test_export_applies_the_list_filters(app: Flask, client: FlaskClient, shopif
                         headers=shopify.auth(shop.domain)).json["customers"]
     rows = export(client, shopify, shop, "country=GB,DE&tag=vip")
     assert sorted(int(r["id"]) for r in rows) == sorted(r["id"] for r in listed) and rows
+    with app.app_context():
+        logged = [(a.route, a.customer_count) for a in db.session.scalars(select(CustomerDataAccess))]
+    assert logged[-1] == ("/api/v1/customers/export.csv", len(rows))
     assert client.get("/api/v1/customers/export.csv?rfm_group=nope",
                       headers=shopify.auth(shop.domain)).status_code == 400
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, select
+from sqlalchemy import ColumnElement, Subquery, func, select
 
 from xsight.extensions import db
 from xsight.models import Shop
@@ -45,6 +45,11 @@ def csv_row(row: dict[str, Any], currency: str) -> list[str]:
         text = "" if value is None else str(value)
         cells.append(text if column in GENERATED else neutralise(text))
     return cells
+
+
+def count(facts: Subquery, conditions: list[ColumnElement[bool]]) -> int:
+    """Return how many customers an export with these conditions will write."""
+    return int(db.session.scalar(select(func.count()).select_from(facts).where(*conditions)) or 0)
 
 
 def stream_csv(shop: Shop, facts: Subquery, conditions: list[ColumnElement[bool]]) -> Iterator[str]:

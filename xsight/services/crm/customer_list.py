@@ -101,14 +101,15 @@ def narrowed(shop_id: int, facts: Subquery, conditions: list[ColumnElement[bool]
              *extra: ColumnElement[Any] | QueryableAttribute[Any]) -> Narrowed | None:
     """Return facts with only the columns the conditions (and `extra`) read, and the conditions over it.
 
-    None when a condition reads a column `customer_facts` does not define (then use `facts` as is).
+    None unless `facts` is exactly `customer_facts(shop_id)` (a caller's own variant may restrict or add
+    rows, so it is used as is).
     """
+    if not facts.element.compare(customer_facts(shop_id).element):
+        return None
     exprs: list[Any] = [*conditions, *extra]
     names = {str(getattr(el, "name", "")) for expr in exprs for el in visitors.iterate(expr)
              if getattr(el, "table", None) is facts}
     slim = customer_facts(shop_id, columns=names)
-    if not names <= set(slim.c.keys()):
-        return None
 
     def swap(el: Any) -> Any:
         return slim.c[el.name] if getattr(el, "table", None) is facts else None

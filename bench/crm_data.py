@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from xsight.models import ModelRun
 from xsight.models.types import utcnow
+from xsight.services.crm import facts
 
 RFM = ("CHAMPIONS", "LOYAL", "ACTIVE", "NEW", "PROMISING", "NEEDS_ATTENTION", "ALMOST_LOST", "AT_RISK",
        "PREVIOUSLY_LOYAL", "DORMANT")
@@ -99,6 +100,7 @@ def build(session: Session | scoped_session[Any], shop_id: int, n: int, *, order
         {mine}"""), params | {"run": run.id})
     if orders:
         _orders(session, q, params)
+    facts.rebuild(session, shop_id)
     session.commit()
     return run.id
 

@@ -1,8 +1,10 @@
 """Webhook intake under wrk (a C load generator), so the client does not eat the server's CPU.
 
-Usage: python -m bench.webhook_wrk [--deliveries 20000] [--workers 2] [--seconds 10]
+Usage: python -m bench.webhook_wrk [--deliveries 20000] [--workers 2] [--seconds 10] [--rate 1000]
 Pre-signs N deliveries with unique webhook ids into a wrk Lua script, serves the app with gunicorn
 (gevent workers) on loopback, runs wrk with 16 connections and prints throughput and latency.
+`--rate R` paces each connection (a think time after every answer) so the offered load is about R
+deliveries/s: latency is then measured at that load, not at saturation; 0 sends as fast as possible.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ function request()
   counter = counter + 1
   return requests[(counter %% n) + 1]
 end
+function delay()
+  return %d
+end
 """
 
 
@@ -49,7 +54,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--rate", type=int, default=0)
+    parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
+    think_ms = max(0, round(1000 * args.connections / args.rate) - 1) if args.rate else 0
     from bench.webhook_bench import SECRET
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -59,7 +67,7 @@ def main() -> None:
                 raw = body(n)
                 head = ";".join(f"{k}={v}" for k, v in headers(raw).items())
                 out.write(f"{head}\t{raw.decode()}\n")
-        (folder / "load.lua").write_text(LUA % (folder / "requests.tsv"))
+        (folder / "load.lua").write_text(LUA % (folder / "requests.tsv", think_ms))
         env = {**os.environ, "XSIGHT_ENV": "development", "INSTANCE_PATH": tmp,
                "SHOPIFY_API_KEY": "bench", "SHOPIFY_API_SECRET": SECRET,
                "DATABASE_URL": args.database_url}
@@ -76,14 +84,16 @@ def main() -> None:
                     break
                 except httpx.TransportError:
                     time.sleep(0.1)
-            out = subprocess.run(["wrk", "-t1", "-c16", f"-d{args.seconds}s", "--latency", "-s",
-                                  str(folder / "load.lua"), f"http://127.0.0.1:{port}"],
+            out = subprocess.run(["wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--latency",
+                                  "-s", str(folder / "load.lua"), f"http://127.0.0.1:{port}"],
                                  capture_output=True, text=True, check=True).stdout
         finally:
             server.terminate()
             server.wait(10)
     print(out)
-    print(json.dumps({"workers": args.workers, "deliveries_presigned": args.deliveries}))
+    print(json.dumps({"workers": args.workers, "deliveries_presigned": args.deliveries,
+                      "offered_rate": args.rate or "max", "think_ms": think_ms,
+                      "connections": args.connections}))
 
 
 if __name__ == "__main__":

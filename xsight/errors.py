@@ -18,9 +18,11 @@ class XSightError(Exception):
     retriable = False
 
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        # Extra JSON fields next to error and message (e.g. the position of a syntax error).
+        self.details = details or {}
         if code is not None:
             self.code = code
         if status is not None:
@@ -115,12 +117,12 @@ class ShopNotInstalled(XSightError):
     code = "shop_not_installed"
 
 
-def error_response(code: str, message: str, status: int,
-                   headers: dict[str, str] | None = None) -> Response:
-    """Build the one JSON error shape: {"error": code, "message": text}."""
+def error_response(code: str, message: str, status: int, headers: dict[str, str] | None = None,
+                   details: dict[str, Any] | None = None) -> Response:
+    """Build the one JSON error shape: {"error": code, "message": text} (plus any details)."""
     from flask import jsonify
 
-    response = jsonify({"error": code, "message": message})
+    response = jsonify({**(details or {}), "error": code, "message": message})
     response.status_code = status
     for key, value in (headers or {}).items():
         response.headers[key] = value
@@ -137,7 +139,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(XSightError)
     def _xsight(exc: XSightError) -> Any:
-        return error_response(exc.code, exc.message, exc.status, exc.headers)
+        return error_response(exc.code, exc.message, exc.status, exc.headers, exc.details)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Any:

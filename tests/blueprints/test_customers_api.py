@@ -20,6 +20,7 @@ from tests.conftest import ShopifyHelper
 from xsight.extensions import db
 from xsight.models import Customer, CustomerDataAccess, Segment, SegmentMembership, Shop
 from xsight.models.types import utcnow
+from xsight.services.crm import facts
 from xsight.services.crm.customer_list import SORT_KINDS
 
 N = 60
@@ -36,6 +37,7 @@ def crm(app: Flask, make_shop: Callable[..., Shop]) -> tuple[Shop, list[dict[str
         db.session.add(Customer(shop_id=shop.id, shopify_gid="gid://shopify/Customer/wild",
                                 first_name="50%_Off", last_name=None, email="Deals@Example.com",
                                 tags=["vip", "promo"]))
+        facts.refresh(db.session, shop.id, ["gid://shopify/Customer/wild"])
         db.session.commit()
     return shop, []
 

@@ -17,6 +17,7 @@ from xsight.models import (
     Customer,
     CustomerDataAccess,
     CustomerEvent,
+    CustomerFacts,
     Order,
     OrderLineItem,
     Product,
@@ -64,6 +65,8 @@ def fill_shop(shop_id: int) -> None:
         SegmentMembership(shop_id=shop_id, segment_id=segment.id, customer_id=customer.id),
         SegmentTagRun(shop_id=shop_id, segment_id=segment.id, tag="xsight-all"),
         CustomerEvent(shop_id=shop_id, customer_id=customer.id, kind="customer_updated"),
+        CustomerFacts(shop_id=shop_id, customer_id=customer.id, customer_gid=customer.shopify_gid,
+                      amount_spent=0, number_of_orders=0, customer_tags=[]),
     ])
     db.session.flush()
     db.session.add(RefundLineItem(shop_id=shop_id, shopify_gid="gid://shopify/RefundLineItem/1",
@@ -103,7 +106,7 @@ TENANT_MODELS = [ComplianceRequest, Customer, CustomerDataAccess, Order, OrderLi
                  ProductVariant, OrderEvent, DailyShop, CustomerStats, CustomerMonth, ModelRun,
                  CustomerPrediction,
                  Refund, RefundLineItem, Segment, SegmentMembership, SyncRun, WebhookDelivery,
-                 CustomerEvent, SegmentTagRun]
+                 CustomerEvent, CustomerFacts, SegmentTagRun]
 
 
 def test_every_tenant_table_is_covered() -> None:

@@ -170,3 +170,15 @@ def test_page_size_refuses_a_query_whose_single_object_is_over_budget() -> None:
 def test_unknown_document_name_lists_the_known_ones() -> None:
     with pytest.raises(KeyError, match="OrdersPage"):
         queries.load("OrdersPag")
+
+
+@pytest.mark.parametrize("action", ["add", "remove"])
+@pytest.mark.parametrize("count", [1, 3, 25])
+def test_batched_tag_mutations_are_valid_and_under_the_cost_cap(admin_schema: GraphQLSchema, action: str,
+                                                                count: int) -> None:
+    from xsight.shopify.tags import document
+
+    text = document(action, count)
+    assert [e.message for e in validate(admin_schema, parse(text))] == []
+    assert deprecated_uses(admin_schema, parse(text)) == []
+    assert estimate_cost(text) == 10 * count <= MAX_QUERY_COST

@@ -4,6 +4,7 @@ from xsight.models.access_log import CustomerDataAccess
 from xsight.models.compliance import ComplianceRequest
 from xsight.models.customer import Customer
 from xsight.models.customer_event import CustomerEvent
+from xsight.models.customer_facts import CustomerFacts
 from xsight.models.order import Order, OrderLineItem, Refund, RefundLineItem
 from xsight.models.prediction import CustomerPrediction, ModelRun
 from xsight.models.product import Product, ProductVariant
@@ -18,6 +19,7 @@ __all__ = [
     "Customer",
     "CustomerDataAccess",
     "CustomerEvent",
+    "CustomerFacts",
     "CustomerMonth",
     "CustomerPrediction",
     "CustomerStats",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xsight.extensions import db
@@ -41,6 +41,9 @@ class SegmentMembership(TenantMixin, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         Index("ix_segment_memberships_shop_segment", "shop_id", "segment_id", "left_at"),
         Index("ix_segment_memberships_shop_customer", "shop_id", "customer_id"),
+        # A customer is in a segment at most once at a time (history rows have left_at set).
+        Index("uq_segment_memberships_active", "shop_id", "segment_id", "customer_id", unique=True,
+              sqlite_where=text("left_at IS NULL"), postgresql_where=text("left_at IS NULL")),
     )
 
     segment_id: Mapped[int] = mapped_column(

@@ -19,6 +19,7 @@ from xsight.models.prediction import CustomerPrediction, ModelRun
 from xsight.models.types import MONEY_SCALE, utcnow
 from xsight.services import insights_models as models
 from xsight.services import raw_sql
+from xsight.services.crm import facts as crm_facts
 
 log = logging.getLogger(__name__)
 MIN_REPEAT_BUYERS = 200  # issue 6: below this (or MIN_HISTORY_DAYS) the shop gets "not enough data"
@@ -75,6 +76,7 @@ def recompute(shop_id: int) -> ModelRun:
     db.session.commit()
     try:
         _compute(shop, run, today)
+        crm_facts.rebuild(db.session, shop_id)  # RFM and prediction columns of every customer
     except Exception as exc:
         db.session.rollback()
         log.exception("insights recompute failed", extra={"shop_id": shop_id})

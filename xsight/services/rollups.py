@@ -14,6 +14,8 @@ from sqlalchemy import delete, func, insert, literal, select
 
 from xsight.models import Order, OrderLineItem, Refund, Shop
 from xsight.models.rollup import CustomerMonth, CustomerStats, DailyShop, OrderEvent
+from xsight.services import locks
+from xsight.services.crm import facts as crm_facts
 from xsight.services.order_events import AnySession, LocalDays, events_for_orders
 
 CHUNK = 500  # values per IN (...) list
@@ -41,6 +43,7 @@ def _shop(session: AnySession, shop_id: int) -> tuple[str, LocalDays]:
 def refresh(session: AnySession, shop_id: int, *, order_gids: Iterable[str] = (),
             customer_gids: Iterable[str] = ()) -> None:
     """Recompute the events of these orders and every day and customer they touch, before or now."""
+    locks.shop_rollups(session, shop_id)
     gids = sorted(set(order_gids))
     days: set[date] = set()
     keys: set[str] = set(customer_gids)
@@ -77,6 +80,7 @@ def refresh_written(session: AnySession, writer: Any) -> None:
 
 def rebuild(session: AnySession, shop_id: int) -> None:
     """Recompute every rollup of the shop from its raw rows (after a backfill)."""
+    locks.shop_rollups(session, shop_id)
     currency, to_day = _shop(session, shop_id)
     for table in (OrderEvent, DailyShop, CustomerStats, CustomerMonth):
         session.execute(delete(table).where(table.shop_id == shop_id))
@@ -94,6 +98,7 @@ def rebuild(session: AnySession, shop_id: int) -> None:
         after = hi
     _fill_days(session, shop_id, None)
     _fill_customers(session, shop_id, None)
+    crm_facts.rebuild(session, shop_id)
 
 
 def _fill_days(session: AnySession, shop_id: int, where: Any) -> None:
@@ -117,6 +122,7 @@ def _refresh_customers(session: AnySession, shop_id: int, keys: list[str]) -> No
     for table in (CustomerStats, CustomerMonth):
         session.execute(delete(table).where(table.shop_id == shop_id, table.customer_key.in_(keys)))
     _fill_customers(session, shop_id, E.customer_key.in_(keys))
+    crm_facts.refresh(session, shop_id, keys)
 
 
 def _fill_customers(session: AnySession, shop_id: int, where: Any) -> None:

@@ -8,14 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from xsight.errors import BadRequest
 from xsight.extensions import db
-from xsight.models import Shop, WebhookDelivery
+from xsight.models import WebhookDelivery
 from xsight.models.types import utcnow
-from xsight.services import compliance, installs
+from xsight.services import compliance, installs, webhook_record
 from xsight.services.ingest import apply as ingest
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,8 @@ def _parse_time(value: str | None) -> datetime | None:
 def receive(shop_domain: str, topic: str, webhook_id: str, body: str,
             headers: dict[str, str]) -> Receipt:
     """Record a verified delivery once and apply or enqueue it; duplicates do nothing."""
-    # Hot path (every delivery): plain Core statements, no ORM objects.
-    shop_id = db.session.scalar(select(Shop.id).where(Shop.domain == shop_domain))
+    # Hot path (every delivery): two driver-level statements, no ORM objects (webhook_record).
+    shop_id = webhook_record.shop_id_for(shop_domain)
     if shop_id is None:
         log.info("webhook for unknown shop", extra={"shop": shop_domain, "topic": topic})
         return Receipt("unknown_shop")
@@ -57,16 +57,10 @@ def receive(shop_domain: str, topic: str, webhook_id: str, body: str,
         status, error = "received", None
     except ValueError as exc:
         status, error = "malformed", f"invalid JSON: {exc}"
-    try:
-        delivery_id = db.session.execute(insert(WebhookDelivery).values(
-            shop_id=shop_id, webhook_id=webhook_id, topic=topic, payload=body, status=status,
-            error=error, event_id=headers.get("X-Shopify-Event-Id"),
-            api_version=headers.get("X-Shopify-API-Version"),
-            triggered_at=_parse_time(headers.get("X-Shopify-Triggered-At")))
-            .returning(WebhookDelivery.id)).scalar_one()
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
+    delivery_id = webhook_record.record(
+        shop_id, webhook_id, topic, body, status, error, headers.get("X-Shopify-Event-Id"),
+        headers.get("X-Shopify-API-Version"), _parse_time(headers.get("X-Shopify-Triggered-At")))
+    if delivery_id is None:
         return Receipt("duplicate")
     if status == "malformed":
         return Receipt("malformed", delivery_id)

@@ -14,6 +14,7 @@ from xsight.models.types import utcnow
 from xsight.services import insights_recompute
 from xsight.tasks.context import task_app
 from xsight.tasks.queue import huey
+from xsight.tasks.segments import refresh_segments
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,10 @@ def recompute_insights(shop_id: int) -> str:
         if recompute_in_progress(shop_id):
             log.info("insights recompute already running", extra={"shop_id": shop_id})
             return "locked"
-        return insights_recompute.recompute(shop_id).status
+        status = insights_recompute.recompute(shop_id).status
+    if status == "succeeded":
+        refresh_segments(shop_id, "recompute")
+    return status
 
 
 @huey.periodic_task(crontab(minute="17", hour=str(NIGHTLY_HOUR_UTC)))

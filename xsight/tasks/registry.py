@@ -5,7 +5,7 @@ Run a production worker with: `huey_consumer xsight.tasks.registry.huey -k green
 
 from __future__ import annotations
 
-from xsight.tasks import analytics, compliance, maintenance, sync, webhooks  # noqa: F401
+from xsight.tasks import analytics, compliance, maintenance, segments, sync, webhooks  # noqa: F401
 from xsight.tasks.queue import huey
 
 __all__ = ["huey"]

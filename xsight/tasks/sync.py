@@ -16,6 +16,7 @@ from xsight.services import backfill, incremental, installs, sync_runs
 from xsight.tasks.analytics import recompute_insights
 from xsight.tasks.context import task_app
 from xsight.tasks.queue import huey
+from xsight.tasks.segments import refresh_segments
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ def run_sync(run_id: int, task=None) -> str:
         try:
             RUNNERS[run.kind](run)
             sync_runs.succeed(run)
+            refresh_segments(run.shop_id, "sync")
             if run.kind in ("backfill", "full"):
                 recompute_insights(run.shop_id)
             return "succeeded"

@@ -19,6 +19,7 @@ from bench.crm_data import build
 from tests.conftest import ShopifyHelper
 from xsight.extensions import db
 from xsight.models import Customer, CustomerDataAccess, Shop
+from xsight.services.crm import facts
 from xsight.services.crm.export import COLUMNS, neutralise
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -56,6 +57,7 @@ def test_export_neutralises_cells_and_keeps_numbers(app: Flask, client: FlaskCli
                                 tags=["+tag", "-tag", "safe"], country_code="US"))
         db.session.add(Customer(shop_id=shop.id, shopify_gid="gid://shopify/Customer/tab",
                                 first_name="\tTabbed", last_name="Ünïcødé", email="\rcr@example.com"))
+        facts.refresh(db.session, shop.id, ["gid://shopify/Customer/evil", "gid://shopify/Customer/tab"])
         db.session.commit()
     rows = export(client, shopify, shop)
     assert len(rows) == 7 and {r["currency"] for r in rows} == {"EUR"}

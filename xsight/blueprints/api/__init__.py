@@ -12,4 +12,12 @@ bp.before_request(session_token_required)
 bp.before_request(within_rate_limit)
 bp.after_request(write_access_log)
 
-from xsight.blueprints.api import analytics, customers, dashboard, orders, shop, sync  # noqa: E402,F401 - registers routes on bp
+from xsight.blueprints.api import (  # noqa: E402,F401 - registers routes on bp
+    analytics,
+    customers,
+    dashboard,
+    orders,
+    segments,
+    shop,
+    sync,
+)

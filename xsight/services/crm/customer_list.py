@@ -8,15 +8,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Subquery, case, func, literal, select
-from sqlalchemy.orm import QueryableAttribute
-from sqlalchemy.sql import visitors
 
 from xsight.errors import BadRequest
 from xsight.extensions import db
 from xsight.models import Shop
 from xsight.models.types import from_minor
 from xsight.services.crm import keyset
-from xsight.services.crm.facts import customer_facts
 
 CENT = Decimal("0.01")
 DIRECTIONS = ("asc", "desc")
@@ -68,17 +65,10 @@ def page(shop: Shop, facts: Subquery, conditions: list[ColumnElement[bool]], *, 
          direction: str, limit: int, after: str | None) -> dict[str, Any]:
     """Return one page of customer rows matching every condition, with the total and the next cursor."""
     key, walk = sort_key(facts, sort, direction)
-    narrow = narrowed(shop.id, facts, conditions, key.column)
-    if narrow is not None:  # count and order over only the tables the conditions and sort read
-        slim, conditions = narrow
-        key, walk = sort_key(slim, sort, direction)
-        facts_for_keys = slim
-    else:
-        facts_for_keys = facts
-    total = db.session.scalar(select(func.count()).select_from(facts_for_keys).where(*conditions))
+    total = db.session.scalar(select(func.count()).select_from(facts).where(*conditions))
     # Two steps: order narrow (id, sort value) rows, then read the full rows of one page by id, so
     # the database sorts two columns instead of every column of every match.
-    query = select(facts_for_keys.c.customer_id, key.column.label("sort_value")).where(*conditions)
+    query = select(facts.c.customer_id, key.column.label("sort_value")).where(*conditions)
     if after:
         value, row_id = keyset.decode(after, sort, direction, key.kind)
         query = query.where(keyset.after(key, walk, value, row_id))
@@ -92,29 +82,6 @@ def page(shop: Shop, facts: Subquery, conditions: list[ColumnElement[bool]], *, 
     today = local_today(shop)
     return {"customers": [row_for_day(found[i], today) for i in ids if i in found], "total": int(total or 0),
             "next_cursor": next_cursor, "currency": shop.currency}
-
-
-Narrowed = tuple[Subquery, list[ColumnElement[bool]]]
-
-
-def narrowed(shop_id: int, facts: Subquery, conditions: list[ColumnElement[bool]],
-             *extra: ColumnElement[Any] | QueryableAttribute[Any]) -> Narrowed | None:
-    """Return facts with only the columns the conditions (and `extra`) read, and the conditions over it.
-
-    None unless `facts` is exactly `customer_facts(shop_id)` (a caller's own variant may restrict or add
-    rows, so it is used as is).
-    """
-    if not facts.element.compare(customer_facts(shop_id).element):
-        return None
-    exprs: list[Any] = [*conditions, *extra]
-    names = {str(getattr(el, "name", "")) for expr in exprs for el in visitors.iterate(expr)
-             if getattr(el, "table", None) is facts}
-    slim = customer_facts(shop_id, columns=names)
-
-    def swap(el: Any) -> Any:
-        return slim.c[el.name] if getattr(el, "table", None) is facts else None
-
-    return slim, [visitors.replacement_traverse(c, {}, swap) for c in conditions]  # type: ignore[call-overload]
 
 
 def local_today(shop: Shop) -> date:

@@ -12,6 +12,7 @@ from xsight.models import Customer, Order, Product
 from xsight.models.types import utcnow
 from xsight.services import rollups
 from xsight.services.crm import customer_changes
+from xsight.services.crm import facts as crm_facts
 from xsight.services.ingest import webhook_rows
 from xsight.services.ingest.values import gid
 from xsight.services.ingest.writer import Writer, link_orders_to_customers
@@ -89,9 +90,11 @@ def apply(session: Session | scoped_session[Any], shop_id: int, topic: str, payl
             Product.shop_id == shop_id, Product.shopify_gid == gid("Product", payload["id"]))
             .values(deleted_at=utcnow()))
     elif topic == "customers/delete":
+        customer_gid = gid("Customer", payload["id"])
         session.execute(update(Customer).where(
-            Customer.shop_id == shop_id, Customer.shopify_gid == gid("Customer", payload["id"]))
+            Customer.shop_id == shop_id, Customer.shopify_gid == customer_gid)
             .values(deleted_at=utcnow()))
+        crm_facts.refresh(session, shop_id, [customer_gid] if customer_gid else [])
     elif topic == "bulk_operations/finish":
         pass  # its arrival wakes the waiting backfill (see services.backfill), nothing to store
     else:

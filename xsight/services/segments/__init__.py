@@ -1,0 +1,1 @@
+"""Segments: rule trees (JSON and Shopify text syntax) compiled to SQL, memberships, tag write-back."""

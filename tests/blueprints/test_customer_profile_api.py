@@ -148,3 +148,18 @@ def test_timeline_rejects_tampered_cursor(client: FlaskClient, shopify: ShopifyH
     other_sort = get(client, shopify, shop.domain, "/api/v1/customers?limit=1").json["next_cursor"]
     response = get(client, shopify, shop.domain, f"/api/v1/customers/{cid}/timeline?after={other_sort}")
     assert response.status_code == 400
+
+
+def test_profile_of_a_customer_not_yet_in_the_facts_table(app: Flask, client: FlaskClient,
+                                                         shopify: ShopifyHelper,
+                                                         make_shop: Callable[..., Shop]) -> None:
+    shop = make_shop()
+    with app.app_context():
+        customer = Customer(shop_id=shop.id, shopify_gid="gid://shopify/Customer/new", first_name="Neo",
+                            email="neo@example.com", tags=[])
+        db.session.add(customer)
+        db.session.commit()
+        cid = customer.id
+    body = get(client, shopify, shop.domain, f"/api/v1/customers/{cid}").json
+    assert body["customer"]["name"] == "Neo" and body["customer"]["rfm_group"] == "PROSPECTS"
+    assert body["customer"]["number_of_orders"] == 0 and body["orders"] == []

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, literal, or_, tuple_
 from sqlalchemy.orm import QueryableAttribute
 
 from xsight.errors import BadRequest
@@ -47,8 +47,10 @@ def after(key: SortKey, direction: str, value: Any, row_id: int) -> ColumnElemen
         return and_(col.is_(None), beyond(ident, row_id))
     if col is ident:
         return beyond(ident, row_id)
-    if not key.nullable:
-        return or_(beyond(col, value), and_(col == value, beyond(ident, row_id)))
+    if not key.nullable:  # a row-value comparison, which both backends answer from a (col, id) index
+        # Bind with the columns' types (money columns store integer units, dates need their format).
+        bound = tuple_(literal(value, type_=col.type), literal(row_id, type_=ident.type))
+        return beyond(tuple_(col, ident), bound)
     return or_(beyond(col, value), and_(col == value, beyond(ident, row_id)), col.is_(None))
 
 

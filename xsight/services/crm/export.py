@@ -14,7 +14,7 @@ from xsight.extensions import db
 from xsight.models import Shop
 from xsight.services.crm.customer_list import local_today, row_for_day
 
-BATCH = 2000
+BATCH = 500
 # Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("id", "gid", "name", "email", "country", "tags", "email_subscription_status",

@@ -1,26 +1,54 @@
 import { AppProvider, SkeletonBodyText, SkeletonPage, Layout, Card } from "@shopify/polaris";
 import en from "@shopify/polaris/locales/en.json";
-import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from "react";
+import { lazy, Suspense, type ComponentType } from "react";
 import type { ShopEnv } from "./env";
 import { Navigation, type NavItem } from "./components/Layout/Navigation";
-import { AppLink, usePathname } from "./router";
+import { AppLink, matchPath, RouteParamsContext, usePathname, type RouteParams } from "./router";
 import { ShopEnvContext } from "./shopContext";
+import DashboardPage from "./pages/Dashboard";
 import NotFound from "./pages/NotFound";
 
-interface Route extends NavItem {
-  component: LazyExoticComponent<ComponentType>;
-}
-
-/** One page per route, each its own chunk. Only pages that work end to end are listed. */
-export const ROUTES: Route[] = [
-  { path: "/", label: "Dashboard", component: lazy(() => import("./pages/Dashboard")) },
-  { path: "/sync", label: "Sync", component: lazy(() => import("./pages/Sync")) },
+/** The Admin's sidebar (NavMenu) and the demo's tab bar, home first. */
+export const NAV_ITEMS: NavItem[] = [
+  { path: "/", label: "Dashboard" },
+  { path: "/customers", label: "Customers" },
+  { path: "/segments", label: "Segments" },
+  { path: "/analytics", label: "Analytics" },
+  { path: "/sync", label: "Sync" },
+  { path: "/settings", label: "Settings" },
 ];
 
-/** Return the route for a path, ignoring a trailing slash. */
-export function matchRoute(pathname: string): Route | undefined {
-  const normalized = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
-  return ROUTES.find((route) => route.path === normalized);
+export interface Route {
+  /** A pattern like "/customers/:id"; more specific patterns come first. */
+  path: string;
+  /** The navigation item this page sits under. */
+  nav: string;
+  component: ComponentType;
+}
+
+/**
+ * One page per route. The home page (the route the Admin opens) is in the entry bundle so it
+ * paints without another round trip; every other page is its own chunk, loaded on first visit.
+ */
+export const ROUTES: Route[] = [
+  { path: "/", nav: "/", component: DashboardPage },
+  { path: "/customers", nav: "/customers", component: lazy(() => import("./pages/Customers")) },
+  { path: "/customers/:id", nav: "/customers", component: lazy(() => import("./pages/Customer")) },
+  { path: "/segments", nav: "/segments", component: lazy(() => import("./pages/Segments")) },
+  { path: "/segments/new", nav: "/segments", component: lazy(() => import("./pages/SegmentBuilder")) },
+  { path: "/segments/:id", nav: "/segments", component: lazy(() => import("./pages/SegmentBuilder")) },
+  { path: "/analytics", nav: "/analytics", component: lazy(() => import("./pages/Analytics")) },
+  { path: "/sync", nav: "/sync", component: lazy(() => import("./pages/Sync")) },
+  { path: "/settings", nav: "/settings", component: lazy(() => import("./pages/Settings")) },
+];
+
+/** Return the first route matching a path (a trailing slash is ignored) and its parameters. */
+export function matchRoute(pathname: string): { route: Route; params: RouteParams } | undefined {
+  for (const route of ROUTES) {
+    const params = matchPath(route.path, pathname);
+    if (params) return { route, params };
+  }
+  return undefined;
 }
 
 function PageFallback() {
@@ -40,16 +68,19 @@ function PageFallback() {
 /** The app: Polaris provider, navigation and the page for the current path. */
 export function App({ env }: { env: ShopEnv }) {
   const pathname = usePathname();
-  const route = matchRoute(pathname);
-  const PageComponent = route?.component ?? NotFound;
+  const match = matchRoute(pathname);
+  const PageComponent = match?.route.component ?? NotFound;
   return (
     <ShopEnvContext.Provider value={env}>
       <AppProvider i18n={en} linkComponent={AppLink}>
         <>
-          <Navigation items={ROUTES} pathname={route?.path ?? pathname} />
-          <Suspense fallback={<PageFallback />}>
-            <PageComponent />
-          </Suspense>
+          <Navigation items={NAV_ITEMS} pathname={match?.route.nav ?? pathname} />
+          <RouteParamsContext.Provider value={match?.params ?? {}}>
+            <Suspense fallback={<PageFallback />}>
+              {/* Keyed by path: moving from one customer to another starts the page afresh. */}
+              <PageComponent key={pathname} />
+            </Suspense>
+          </RouteParamsContext.Provider>
         </>
       </AppProvider>
     </ShopEnvContext.Provider>

@@ -1,6 +1,6 @@
 import { act, fireEvent, render, renderHook } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { AppLink, navigate, usePathname, withQuery } from "./router";
+import { AppLink, matchPath, navigate, usePathname, withQuery } from "./router";
 
 afterEach(() => window.history.replaceState(null, "", "/"));
 
@@ -32,5 +32,17 @@ describe("router", () => {
     expect(link.getAttribute("href")).toBe("/sync?shop=a");
     fireEvent.click(link);
     expect(window.location.pathname).toBe("/sync");
+  });
+});
+
+describe("matchPath", () => {
+  it("matches literal paths and named segments, ignoring a trailing slash", () => {
+    expect(matchPath("/sync", "/sync/")).toEqual({});
+    expect(matchPath("/customers/:id", "/customers/42")).toEqual({ id: "42" });
+    expect(matchPath("/customers/:id", "/customers/a%20b")).toEqual({ id: "a b" });
+    expect(matchPath("/customers/:id", "/customers")).toBeNull();
+    expect(matchPath("/customers/:id", "/customers/42/orders")).toBeNull();
+    expect(matchPath("/customers/:id", "/customers/%E0%A4%A")).toBeNull();
+    expect(matchPath("/", "/sync")).toBeNull();
   });
 });

@@ -3,7 +3,15 @@
  * the query string (shop, host, id_token, locale) is kept when moving between pages.
  * App Bridge's NavMenu updates the iframe's history; we follow `popstate` like any router.
  */
-import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent, type ReactNode } from "react";
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useState,
+  type AnchorHTMLAttributes,
+  type MouseEvent,
+  type ReactNode,
+} from "react";
 
 const NAVIGATE_EVENT = "xsight:navigate";
 
@@ -69,4 +77,36 @@ export function AppLink({ url, external, children, onClick, ...rest }: LinkProps
       {children}
     </a>
   );
+}
+
+export type RouteParams = Record<string, string>;
+
+/**
+ * Match `pathname` against a pattern like "/customers/:id"; return its parameters (decoded) or
+ * null. A trailing slash is ignored; a parameter matches one non-empty path segment.
+ */
+export function matchPath(pattern: string, pathname: string): RouteParams | null {
+  const clean = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
+  const want = clean(pattern).split("/");
+  const got = clean(pathname).split("/");
+  if (want.length !== got.length) return null;
+  const params: RouteParams = {};
+  for (let i = 0; i < want.length; i++) {
+    if (want[i].startsWith(":")) {
+      if (!got[i]) return null;
+      try {
+        params[want[i].slice(1)] = decodeURIComponent(got[i]);
+      } catch {
+        return null;
+      }
+    } else if (want[i] !== got[i]) return null;
+  }
+  return params;
+}
+
+export const RouteParamsContext = createContext<RouteParams>({});
+
+/** Return the current route's parameters, e.g. `{ id: "42" }` on /customers/42. */
+export function useRouteParams(): RouteParams {
+  return useContext(RouteParamsContext);
 }

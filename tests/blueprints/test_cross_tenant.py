@@ -13,12 +13,12 @@ from sqlalchemy import select
 from tests.conftest import ShopifyHelper
 from tests.models.test_tenancy import fill_shop
 from xsight.extensions import db
-from xsight.models import Customer, Order, Product, Segment, Shop, SyncRun
+from xsight.models import ComplianceRequest, Customer, Order, Product, Segment, Shop, SyncRun
 
 # URL arguments that name a tenant object, and the model they name. A new route whose
 # argument is not listed here fails the sweep until it is added.
 ARG_MODELS = {"customer_id": Customer, "order_id": Order, "segment_id": Segment,
-              "run_id": SyncRun, "product_id": Product}
+              "run_id": SyncRun, "product_id": Product, "request_id": ComplianceRequest}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 

@@ -70,3 +70,16 @@ def test_random_deliveries_get_2xx_or_a_json_4xx(app: Flask, client: FlaskClient
 def _has_shop(app: Flask) -> bool:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(Shop)) > 0
+
+
+def test_a_signed_body_with_a_nul_byte_is_stored_as_malformed(app: Flask, client: FlaskClient,
+                                                               shopify: ShopifyHelper,
+                                                               make_shop: Callable[..., Shop]) -> None:
+    make_shop(domain="alpha.myshopify.com")
+    body = b'{"id": 1, "name": "\x00"}'
+    response = client.post("/webhooks", data=body, headers=shopify.webhook_headers(
+        "alpha.myshopify.com", "orders/create", body))
+    assert response.status_code == 400 and response.json["error"] == "malformed_json"
+    with app.app_context():
+        stored = db.session.scalars(select(WebhookDelivery.payload)).one()
+        assert stored == '{"id": 1, "name": "\ufffd"}'

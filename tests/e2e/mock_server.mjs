@@ -1,14 +1,16 @@
 // A stand-in for the XSight back end that follows the API contract the UI codes against, so the
 // embedded UI can be built, looked at and tested before (and apart from) the Flask back end.
 // It serves the built bundle (xsight/static/app) in an HTML shell like xsight/templates/app.html,
-// GET /demo/id-token, /api/v1/{shop,dashboard,sync/runs,sync} and Socket.IO sync events.
+// GET /demo/id-token, /api/v1/{shop,dashboard,sync/runs,sync} and Socket.IO sync events; the other
+// pages' routes live in the ROUTE_MODULES below (each optional: a missing file is skipped).
 //
-// Usage: node mock_server.mjs [--port 5055] [--empty] [--no-socket] [--with-cdn-script]
+// Usage: node mock_server.mjs [--port 5055] [--empty] [--no-socket] [--with-cdn-script] [--insights thin]
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Server as SocketServer } from "socket.io";
+import { createCrm } from "./mock_crm.mjs";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const STATIC_DIR = resolve(HERE, "../../xsight/static/app");
@@ -19,13 +21,19 @@ const SYNC_SECONDS = 8;
 const SYNC_TOTAL = 1200;
 const RETRY_HEADER = "X-Shopify-Retry-Invalid-Session-Request";
 
+// More API routes, one module per group of pages. Each exports `createRoutes({ opts, send, readJson })`
+// returning `(req, res, url, path) => boolean` (`path` without /api/v1; true when it answered).
+// A module listed here but not present is skipped, so pages can bring their mocks with them.
+const ROUTE_MODULES = ["./mock_insights.mjs"];  // mock_crm.mjs is wired in directly (createCrm)
+
 function parseArgs(argv) {
-  const opts = { port: 5055, empty: false, socket: true, cdn: false };
+  const opts = { port: 5055, empty: false, socket: true, cdn: false, insights: "ok" };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--port") opts.port = Number(argv[++i]);
     else if (argv[i] === "--empty") opts.empty = true;
     else if (argv[i] === "--no-socket") opts.socket = false;
     else if (argv[i] === "--with-cdn-script") opts.cdn = true;
+    else if (argv[i] === "--insights") opts.insights = argv[++i];
   }
   return opts;
 }
@@ -167,6 +175,7 @@ function shell(opts) {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>XSight</title>
+  <link rel="icon" href="data:,">
   ${css}
 </head>
 <body>
@@ -187,10 +196,37 @@ function fakeToken() {
   return `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ iss: `https://${SHOP}/admin`, dest: `https://${SHOP}`, aud: "mock-api-key", exp: now + 60, nbf: now, iat: now })}.mock`;
 }
 
-export function startMockServer(options = {}) {
+function readJson(req) {
+  return new Promise((done) => {
+    let raw = "";
+    req.on("data", (chunk) => (raw += chunk));
+    req.on("end", () => {
+      try {
+        done(JSON.parse(raw));
+      } catch {
+        done(undefined);
+      }
+    });
+  });
+}
+
+async function loadRouteModules(opts) {
+  const handlers = [];
+  for (const name of ROUTE_MODULES) {
+    const file = fileURLToPath(new URL(name, import.meta.url));
+    if (!existsSync(file)) continue;
+    const module = await import(name);
+    handlers.push(module.createRoutes({ opts, send, readJson }));
+  }
+  return handlers;
+}
+
+export async function startMockServer(options = {}) {
   const opts = { ...parseArgs([]), ...options };
+  const extraRoutes = await loadRouteModules(opts);
   const runs = createRuns(opts.empty);
   const stats = { apiCalls: [] };
+  const crm = createCrm(opts);
   let nextId = 4;
 
   const server = createServer((req, res) => {
@@ -217,6 +253,7 @@ export function startMockServer(options = {}) {
 
   function api(req, res, url) {
     const path = url.pathname.slice("/api/v1".length);
+    if (crm.handles(path)) return crm.dispatch(req, res, path, url, send);
     if (req.method === "GET" && path === "/shop") {
       const last = runs[0] ? view(runs[0]) : null;
       return send(res, 200, {
@@ -259,6 +296,7 @@ export function startMockServer(options = {}) {
       });
       return;
     }
+    for (const handle of extraRoutes) if (handle(req, res, url, path)) return;
     return send(res, 404, { error: "not_found", message: `No API route ${req.method} ${url.pathname}.` });
   }
 

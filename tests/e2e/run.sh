@@ -13,4 +13,5 @@ if [ ! -f ../../xsight/static/app/.vite/manifest.json ]; then
   (cd ../../frontend_embedded && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 fi
 npm ci --no-audit --no-fund --loglevel=error
-exec node --test --test-concurrency=1 ui.test.mjs
+# Every *.test.mjs here (ui, analytics, settings, and any a page brings along), one file at a time.
+exec node --test --test-concurrency=1 ./*.test.mjs

@@ -57,6 +57,7 @@ def receive(shop_domain: str, topic: str, webhook_id: str, body: str,
         status, error = "received", None
     except ValueError as exc:
         status, error = "malformed", f"invalid JSON: {exc}"
+        body = body.replace("\x00", "\ufffd")  # kept for inspection; PostgreSQL text cannot hold NUL
     delivery_id = webhook_record.record(
         shop_id, webhook_id, topic, body, status, error, headers.get("X-Shopify-Event-Id"),
         headers.get("X-Shopify-API-Version"), _parse_time(headers.get("X-Shopify-Triggered-At")))

@@ -57,3 +57,16 @@ def recompute_all_insights() -> int:
     for shop_id in ids:
         recompute_insights(shop_id)
     return len(ids)
+
+
+AFTER_RUNNING_DELAY_S = 300
+
+
+def recompute_soon(shop_id: int) -> None:
+    """Recompute now, or a little later when a recompute (which read the old settings) is running."""
+    with task_app():
+        running = recompute_in_progress(shop_id)
+    if running:
+        recompute_insights.schedule((shop_id,), delay=AFTER_RUNNING_DELAY_S)
+    else:
+        recompute_insights(shop_id)

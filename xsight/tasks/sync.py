@@ -6,13 +6,15 @@ import logging
 import os
 import socket
 import uuid
+from datetime import datetime
 
 from huey import crontab
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from xsight.extensions import db
 from xsight.models import Shop, SyncRun
-from xsight.services import backfill, incremental, installs, sync_runs
+from xsight.models.types import utcnow
+from xsight.services import backfill, incremental, installs, settings, sync_runs
 from xsight.tasks.analytics import recompute_insights
 from xsight.tasks.context import task_app
 from xsight.tasks.queue import huey
@@ -79,6 +81,10 @@ def queue_first_backfill(shop_id: int) -> None:
 installs.after_install[:] = [queue_first_backfill]
 
 
+def _last_created(shop_id: int) -> datetime | None:
+    return db.session.scalar(select(func.max(SyncRun.created_at)).where(SyncRun.shop_id == shop_id))
+
+
 SYNC_INTERVAL_MINUTES = int(os.environ.get("SYNC_INTERVAL_MINUTES", "15"))
 
 
@@ -96,6 +102,8 @@ def reconcile_all() -> int:
             if stale or sync_runs.active_runs(shop.id):
                 continue
             backfilled = (shop.settings or {}).get("backfilled_at")
+            if backfilled and not settings.sync_due(shop, _last_created(shop.id), utcnow()):
+                continue  # the shop asked for a longer interval (Settings page)
             start(shop.id, "incremental" if backfilled else "backfill")
             started += 1
     return started

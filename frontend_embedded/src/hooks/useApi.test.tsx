@@ -122,3 +122,12 @@ describe("useApi", () => {
     expect(fetchMock).not.toHaveBeenCalled();
   });
 });
+
+describe("ApiError details", () => {
+  it("keeps the answer's extra fields, such as a syntax error's position", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => json(400, { error: "bad_request", message: "Unexpected AND.", position: 17 })));
+    const error = (await apiFetch("/segments/parse", { method: "POST", body: { query: "x" } }).catch((e: unknown) => e)) as ApiError;
+    expect(error.message).toBe("Unexpected AND.");
+    expect(error.details).toEqual({ position: 17 });
+  });
+});

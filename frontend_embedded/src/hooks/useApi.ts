@@ -11,12 +11,15 @@ const RETRY_HEADER = "X-Shopify-Retry-Invalid-Session-Request";
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** The error answer's other fields (e.g. `position` of a segment syntax error). */
+  readonly details: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 
   /** True when retrying later may succeed (network failure, 429, 5xx). */
@@ -38,14 +41,20 @@ function isAbort(error: unknown): boolean {
 async function toApiError(response: Response): Promise<ApiError> {
   let code = `http_${response.status}`;
   let message = `The server answered ${response.status} ${response.statusText}`.trim() + ".";
+  let details: Record<string, unknown> = {};
   try {
     const body = (await response.json()) as { error?: string; message?: string };
     if (body && typeof body.error === "string") code = body.error;
     if (body && typeof body.message === "string") message = body.message;
+    if (body && typeof body === "object") {
+      details = { ...(body as Record<string, unknown>) };
+      delete details.error;
+      delete details.message;
+    }
   } catch {
     // not JSON: keep the generic message
   }
-  return new ApiError(response.status, code, message);
+  return new ApiError(response.status, code, message, details);
 }
 
 async function send(path: string, req: ApiRequest, token?: string): Promise<Response> {
@@ -81,6 +90,31 @@ export async function apiFetch<T>(path: string, req: ApiRequest = {}): Promise<T
   if (!response.ok) throw await toApiError(response);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
+}
+
+/**
+ * Download a file answer (e.g. a CSV export) through the same authenticated `fetch` and save it
+ * under `filename`. A plain link would not carry the session token.
+ */
+export async function apiDownload(path: string, filename: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await send(path, {});
+    if (response.status === 401 && response.headers.get(RETRY_HEADER)) {
+      response = await send(path, {}, await window.shopify.idToken());
+    }
+  } catch {
+    throw new ApiError(0, "network_error", "XSight could not reach its server. Check your connection and retry.");
+  }
+  if (!response.ok) throw await toApiError(response);
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export interface ApiState<T> {

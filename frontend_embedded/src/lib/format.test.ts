@@ -3,6 +3,7 @@ import {
   formatCalendarDate,
   formatChangePct,
   formatCount,
+  formatInstantDate,
   formatDateTime,
   formatDuration,
   formatMoney,
@@ -62,5 +63,13 @@ describe("dates", () => {
     expect(formatDuration(180)).toBe("3 min");
     expect(formatDuration(3900)).toBe("1 h 5 min");
     expect(formatDuration(null)).toBe("—");
+  });
+});
+
+describe("formatInstantDate", () => {
+  it("uses the shop's day, not UTC's", () => {
+    expect(formatInstantDate("2024-03-10T02:30:00Z", "America/New_York", "en-US")).toBe("Mar 9, 2024");
+    expect(formatInstantDate("2024-03-10T02:30:00Z", "Europe/Berlin", "en-US")).toBe("Mar 10, 2024");
+    expect(formatInstantDate(null, "UTC", "en-US")).toBe("—");
   });
 });

@@ -104,3 +104,11 @@ export function formatDuration(seconds: number | null | undefined): string {
   const rest = minutes % 60;
   return rest ? `${hours} h ${rest} min` : `${hours} h`;
 }
+
+/** Format an ISO instant as its calendar day in the shop's time zone, e.g. "Mar 10, 2024". */
+export function formatInstantDate(iso: string | null | undefined, timeZone: string, locale: string): string {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "—";
+  return dateFormat(locale, { dateStyle: "medium", timeZone }).format(date);
+}

@@ -5,8 +5,10 @@ import { AppPage } from "../components/Layout/AppPage";
 import { ErrorBanner } from "../components/Layout/ErrorBanner";
 import { RunsTable } from "../components/Sync/RunsTable";
 import { SyncProgress } from "../components/Sync/SyncProgress";
+import { WebhookHealthCard } from "../components/Sync/WebhookHealthCard";
+import type { WebhookHealth } from "../api/settings";
 import { STATUS_LABEL, kindLabel } from "../components/Sync/labels";
-import { ApiError, apiFetch } from "../hooks/useApi";
+import { ApiError, apiFetch, useApi } from "../hooks/useApi";
 import { useSyncFeed } from "../hooks/useSyncFeed";
 import { formatDateTime } from "../lib/format";
 import { toast } from "../lib/toast";
@@ -16,6 +18,7 @@ import { isActive, type SyncKind, type SyncRun } from "../types";
 export default function SyncPage() {
   const { locale, timeZone } = useShopEnv();
   const feed = useSyncFeed();
+  const webhooks = useApi<WebhookHealth>("/webhooks/health");
   const [starting, setStarting] = useState<SyncKind | null>(null);
 
   const runs = feed.runs ?? [];
@@ -132,6 +135,10 @@ export default function SyncPage() {
               </Box>
             )}
           </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <WebhookHealthCard state={webhooks} />
+          <div style={{ height: 16 }} />
         </Layout.Section>
       </Layout>
     </AppPage>

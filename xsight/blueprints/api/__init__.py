@@ -17,7 +17,10 @@ from xsight.blueprints.api import (  # noqa: E402,F401 - registers routes on bp
     customers,
     dashboard,
     orders,
+    privacy,
     segments,
+    settings,
     shop,
     sync,
+    webhook_health,
 )

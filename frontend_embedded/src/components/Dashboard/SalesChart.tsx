@@ -2,9 +2,7 @@
  * Net sales or orders by day, current period against the previous one (polaris-viz).
  * Loaded lazily: polaris-viz is the heaviest dependency and is not needed for first paint.
  */
-import "@shopify/polaris-viz/build/esm/styles.css";
-import { LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
-import { useEffect, useRef } from "react";
+import { LineChart, PolarisVizProvider, useOutOfTabOrder } from "../Charts/polarisViz";
 import { formatCalendarDate, formatCount, formatMoney, formatMoneyCompact, toAmount } from "../../lib/format";
 import type { DayPoint } from "../../types";
 
@@ -15,31 +13,6 @@ export interface SalesChartProps {
   currency: string;
   locale: string;
   height: number;
-}
-
-const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])';
-
-/**
- * Keep everything inside `ref` out of the tab order. polaris-viz makes every data point a tab
- * stop (60 per chart); the chart is hidden from assistive technology and its numbers are in a
- * table instead, so its controls must not be focusable either (axe: aria-hidden-focus).
- */
-function useOutOfTabOrder<T extends HTMLElement>() {
-  const ref = useRef<T>(null);
-  useEffect(() => {
-    const root = ref.current;
-    if (!root) return;
-    // Only write when needed: each write is itself a mutation the observer would see again.
-    const apply = () =>
-      root.querySelectorAll(FOCUSABLE).forEach((el) => {
-        if (el.getAttribute("tabindex") !== "-1") el.setAttribute("tabindex", "-1");
-      });
-    apply();
-    const observer = new MutationObserver(apply);
-    observer.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ["tabindex"] });
-    return () => observer.disconnect();
-  }, []);
-  return ref;
 }
 
 function valueOf(point: DayPoint, metric: SalesChartProps["metric"]): number {

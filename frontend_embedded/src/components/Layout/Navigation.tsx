@@ -35,7 +35,8 @@ export function Navigation({ items, pathname }: NavigationProps) {
     items.findIndex((item) => item.path === pathname),
   );
   return (
-    <Box background="bg-surface" borderBlockEndWidth="025" borderColor="border" paddingInline="400">
+    // As tall as the tabs will be once Polaris has measured them, so the page does not move down.
+    <Box background="bg-surface" borderBlockEndWidth="025" borderColor="border" paddingInline="400" minHeight="45px">
       <nav aria-label="XSight">
         <InlineStack align="space-between" blockAlign="center" wrap={false}>
           <Tabs

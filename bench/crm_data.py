@@ -45,8 +45,11 @@ def _sql(dialect: str) -> dict[str, str]:
             "now": "strftime('%Y-%m-%d %H:%M:%S', 'now') || '.000000'"}
 
 
-def build(session: Session | scoped_session[Any], shop_id: int, n: int) -> int:
-    """Insert n customers (4 in 5 with stats, predictions and an order with a line); return the run id."""
+def build(session: Session | scoped_session[Any], shop_id: int, n: int, *, orders: bool = True) -> int:
+    """Insert n customers (4 in 5 with stats, predictions and, if `orders`, one order with a line item).
+
+    Return the id of the model run the predictions belong to.
+    """
     q = _sql(_dialect(session))
     # k is a scrambled copy of n, so values do not simply follow insertion order.
     k = "((n * 7919) % 100003)"
@@ -95,6 +98,15 @@ def build(session: Session | scoped_session[Any], shop_id: int, n: int) -> int:
                1 + n % 5, 1 + {k} % 5, 1 + (n / 5) % 5, 1 + (n / 3) % 5,
                CASE {k} % 10 {rfm} END
         {mine}"""), params | {"run": run.id})
+    if orders:
+        _orders(session, q, params)
+    facts.rebuild(session, shop_id)
+    session.commit()
+    return run.id
+
+
+def _orders(session: Session | scoped_session[Any], q: dict[str, str], params: dict[str, Any]) -> None:
+    """Give every customer with stats its first order (dated like the stats) with one line item."""
     session.execute(text(f"""
         INSERT INTO orders (shop_id, shopify_gid, name, customer_gid, customer_id, processed_at, test,
                             currency_code, financial_status, fulfillment_status, tags, subtotal,
@@ -116,6 +128,3 @@ def build(session: Session | scoped_session[Any], shop_id: int, n: int) -> int:
                'gid://shopify/ProductVariant/' || (o.id % 50), 'Product ' || (o.id % 50), 1, o.total_price,
                0, 0, false, {q['now']}
         FROM orders o WHERE o.shop_id = :shop"""), params)
-    facts.rebuild(session, shop_id)
-    session.commit()
-    return run.id

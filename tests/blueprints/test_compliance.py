@@ -16,7 +16,7 @@ from tests.models.test_tenancy import TENANT_MODELS
 from tests.services.test_apply import customer_payload, order_payload
 from tests.test_token_hygiene import dump_database
 from xsight.extensions import db
-from xsight.models import ComplianceRequest, Shop
+from xsight.models import ComplianceRequest, CustomerEvent, Shop
 
 SHOP, OTHER = "alpha.myshopify.com", "bravo.myshopify.com"
 
@@ -69,6 +69,10 @@ def test_data_request_exports_everything_stored(app: Flask, client: FlaskClient,
 def test_customer_redact_leaves_no_personal_field(app: Flask, client: FlaskClient,
                                                   shopify: ShopifyHelper, shops: tuple[Shop, Shop]) -> None:
     seed(client, shopify)
+    # An update leaves a timeline event; it must name the changed fields, never hold their values.
+    updated = customer_payload("2026-01-03T00:00:00Z") | {"phone": "+15550001111", "first_name": "Zelda",
+                                                           "last_name": "Lovelace"}
+    assert send(client, shopify, "customers/update", updated).status_code == 200
     send(client, shopify, "customers/data_request",
          privacy("customers/data_request", orders_requested=[1001]), path="/webhooks/compliance")
     response = send(client, shopify, "customers/redact",
@@ -78,7 +82,9 @@ def test_customer_redact_leaves_no_personal_field(app: Flask, client: FlaskClien
         dumped = dump_database()
         requests = db.session.scalars(select(ComplianceRequest)).all()
         assert {r.status for r in requests} == {"completed"}
-    for secret in ("ada@example.com", "Zelda", "+15550001111", "5550001111"):
+        events = [e.data for e in db.session.scalars(select(CustomerEvent))]
+    assert events == [{"fields": ["last_name"]}]
+    for secret in ("ada@example.com", "Zelda", "Lovelace", "+15550001111", "5550001111"):
         assert secret not in dumped, secret
     assert "gid://shopify/Order/1001" in dumped  # the anonymous order stays for aggregates
 

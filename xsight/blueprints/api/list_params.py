@@ -1,4 +1,4 @@
-"""Optional list filters from the query string (comma lists, numbers, amounts, dates, cursors); 400 if bad."""
+"""Optional list filters from the query string (lists, numbers, amounts, dates, cursors); 400 when bad."""
 
 from __future__ import annotations
 

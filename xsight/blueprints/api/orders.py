@@ -13,6 +13,7 @@ from xsight.services.crm.orders import OrderFilters
 
 FINANCIAL = ("authorized", "expired", "paid", "partially_paid", "partially_refunded", "pending",
              "refunded", "voided")
+# GraphQL display statuses, lower-cased, and "partial" as REST webhooks spell it.
 FULFILLMENT = ("fulfilled", "in_progress", "on_hold", "open", "partial", "partially_fulfilled",
                "pending_fulfillment", "request_declined", "restocked", "scheduled", "unfulfilled")
 

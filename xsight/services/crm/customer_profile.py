@@ -20,7 +20,7 @@ from xsight.models import (
 )
 from xsight.services import insights
 from xsight.services.crm.customer_list import money, row_json, timestamp
-from xsight.services.crm.facts import customer_facts
+from xsight.services.crm.facts import customer_facts, source
 from xsight.services.crm.orders import order_rows
 
 RECENT_ORDERS = 10
@@ -43,7 +43,9 @@ def profile(shop: Shop, customer_id: int) -> dict[str, Any]:
     """Return the profile of one customer of the shop (404 for anyone else's)."""
     customer = find_customer(shop.id, customer_id)
     facts = customer_facts(shop.id)
-    row = db.session.execute(select(facts).where(facts.c.customer_id == customer.id)).one()
+    row = db.session.execute(select(facts).where(facts.c.customer_id == customer.id)).first()
+    if row is None:  # not materialised yet: read the same columns from their sources
+        row = db.session.execute(source(shop.id, Customer.id == customer.id)).one()
     body = row_json(row, shop) | {"first_name": customer.first_name, "last_name": customer.last_name,
                                   "phone": customer.phone, "state": customer.state}
     predictions, reason = _predictions(shop.id, customer)

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, select
+from sqlalchemy import ColumnElement, Subquery, func, select
 
 from xsight.extensions import db
 from xsight.models import Shop
 from xsight.services.crm.customer_list import local_today, row_for_day
 
-BATCH = 2000
+BATCH = 500
 # Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("id", "gid", "name", "email", "country", "tags", "email_subscription_status",
@@ -45,6 +45,11 @@ def csv_row(row: dict[str, Any], currency: str) -> list[str]:
         text = "" if value is None else str(value)
         cells.append(text if column in GENERATED else neutralise(text))
     return cells
+
+
+def count(facts: Subquery, conditions: list[ColumnElement[bool]]) -> int:
+    """Return how many customers an export with these conditions will write."""
+    return int(db.session.scalar(select(func.count()).select_from(facts).where(*conditions)) or 0)
 
 
 def stream_csv(shop: Shop, facts: Subquery, conditions: list[ColumnElement[bool]]) -> Iterator[str]:

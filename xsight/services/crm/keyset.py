@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, literal, or_, tuple_
+from sqlalchemy.orm import QueryableAttribute
 
 from xsight.errors import BadRequest
 
@@ -22,16 +23,20 @@ BAD_CURSOR = "after is not a cursor this list handed out; start again without it
 class SortKey:
     """A sort column, the value kind its cursor carries, and the id column that breaks ties."""
 
-    column: ColumnElement[Any]
+    column: ColumnElement[Any] | QueryableAttribute[Any]
     kind: str
-    id_column: ColumnElement[Any]
+    id_column: ColumnElement[Any] | QueryableAttribute[Any]
+    # A column that is never NULL orders (and can use an index) without a NULLS LAST clause.
+    nullable: bool = True
 
 
 def order_by(key: SortKey, direction: str) -> list[ColumnElement[Any]]:
     """Return ORDER BY terms: the sort column with NULLs last, then the id in the same direction."""
     if direction == "asc":
-        return [key.column.asc().nulls_last(), key.id_column.asc()]
-    return [key.column.desc().nulls_last(), key.id_column.desc()]
+        first = key.column.asc().nulls_last() if key.nullable else key.column.asc()
+        return [first, key.id_column.asc()]
+    first = key.column.desc().nulls_last() if key.nullable else key.column.desc()
+    return [first, key.id_column.desc()]
 
 
 def after(key: SortKey, direction: str, value: Any, row_id: int) -> ColumnElement[bool]:
@@ -40,6 +45,12 @@ def after(key: SortKey, direction: str, value: Any, row_id: int) -> ColumnElemen
     beyond = (lambda a, b: a > b) if direction == "asc" else (lambda a, b: a < b)
     if value is None:  # inside the NULL tail: only the id still orders rows
         return and_(col.is_(None), beyond(ident, row_id))
+    if col is ident:
+        return beyond(ident, row_id)
+    if not key.nullable:  # a row-value comparison, which both backends answer from a (col, id) index
+        # Bind with the columns' types (money columns store integer units, dates need their format).
+        bound = tuple_(literal(value, type_=col.type), literal(row_id, type_=ident.type))
+        return beyond(tuple_(col, ident), bound)
     return or_(beyond(col, value), and_(col == value, beyond(ident, row_id)), col.is_(None))
 
 
@@ -60,7 +71,7 @@ def decode(cursor: str, sort: str, direction: str, kind: str) -> tuple[Any, int]
             raise ValueError(data)
         if data["s"] != sort or data["d"] != direction:
             raise BadRequest(f"after was made for sort={data['s']} direction={data['d']}; "
-                             f"ask again without after to sort by {sort} {direction}.")
+                             f"ask again without after to sort by {sort} {direction}.", code="bad_cursor")
         row_id = data["i"]
         if not isinstance(row_id, int) or isinstance(row_id, bool):
             raise ValueError(row_id)

@@ -62,7 +62,8 @@ def _sort_key(sort: str) -> keyset.SortKey:
         raise BadRequest(f"sort must be one of {', '.join(SORT_KINDS)}; got {sort!r}.")
     column = {"processed_at": Order.processed_at, "total_price": Order.total_price,
               "name": Order.name}[sort].expression
-    return keyset.SortKey(column, SORT_KINDS[sort], Order.id.expression)
+    # processed_at and total_price are NOT NULL: no NULLS LAST, so (shop_id, processed_at) serves the sort.
+    return keyset.SortKey(column, SORT_KINDS[sort], Order.id.expression, nullable=sort == "name")
 
 
 def page(shop: Shop, f: OrderFilters, *, sort: str, direction: str, limit: int,

@@ -62,8 +62,8 @@ def timeline(shop: Shop, customer_id: int, *, limit: int, after: str | None) -> 
             t.c.occurred_at < at,
             and_(t.c.occurred_at == at, or_(t.c.kind < kind, and_(t.c.kind == kind, t.c.ref_id < ref_id))))
         query = query.where(older)
-    rows = db.session.execute(query.order_by(t.c.occurred_at.desc(), t.c.kind.desc(), t.c.ref_id.desc())
-                              .limit(limit + 1)).all()
+    rows = list(db.session.execute(query.order_by(t.c.occurred_at.desc(), t.c.kind.desc(),
+                                                  t.c.ref_id.desc()).limit(limit + 1)).all())
     more, rows = len(rows) > limit, rows[:limit]
     next_cursor = None
     if more and rows:

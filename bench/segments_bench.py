@@ -84,10 +84,16 @@ def main() -> None:
         made = [store.create(shop, {"name": f"S{i}", "query": q}) for i, q in enumerate(SEGMENTS)]
         for label in ("first refresh (all entries)", "second refresh (no change)"):
             t = time.perf_counter()
-            counts = [membership.refresh(s.id) for s in made]
+            counts, slow = [], []
+            for s, q in zip(made, SEGMENTS, strict=True):
+                one = time.perf_counter()
+                counts.append(membership.refresh(s.id))
+                if time.perf_counter() - one > 1.0:
+                    slow.append(f"{q[:50]!r}: {time.perf_counter() - one:.1f} s")
             total = time.perf_counter() - t
             members = sum(c["count"] for c in counts if c)
-            print(f"{label}: 20 segments, {members} memberships, {total:.2f} s")
+            print(f"{label}: 20 segments, {members} memberships, {total:.2f} s" +
+                  (f" (slowest: {'; '.join(slow)})" if slow else ""))
     print(f"backend: {'postgresql' if url.startswith('postgres') else 'sqlite'}; "
           f"load average {os.getloadavg()[0]:.1f}")
 

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, literal, select, update
+from sqlalchemy import and_, func, insert, literal, select, text, update
 
 from xsight.extensions import db
 from xsight.models import Segment, SegmentMembership, Shop
@@ -16,6 +16,7 @@ from xsight.services.segments import query
 log = logging.getLogger(__name__)
 
 HISTORY_POINTS = 90
+ANALYZE_AFTER = 10_000  # changed rows after which PostgreSQL's statistics are refreshed
 
 
 def refresh(segment_id: int, now: datetime | None = None) -> dict[str, int] | None:
@@ -36,8 +37,9 @@ def refresh(segment_id: int, now: datetime | None = None) -> dict[str, int] | No
     open_stay = and_(m.c.shop_id == shop.id, m.c.segment_id == segment.id, m.c.left_at.is_(None))
     # Set-based diff: the selected ids never travel to Python (a segment may hold 10^5 customers).
     before = db.session.scalar(select(func.count()).select_from(m).where(open_stay)) or 0
-    left = _count(db.session.execute(update(m).where(open_stay, m.c.customer_id.not_in(
-        select(facts.c.customer_id).where(where))).values(left_at=now)))
+    # NOT EXISTS, not NOT IN: PostgreSQL rescans a NOT IN subquery per row once it outgrows work_mem.
+    still_in = select(facts.c.customer_id).where(facts.c.customer_id == m.c.customer_id, where).exists()
+    left = _count(db.session.execute(update(m).where(open_stay, ~still_in).values(left_at=now)))
     already = select(m.c.id).where(open_stay, m.c.customer_id == facts.c.customer_id).exists()
     db.session.execute(insert(m).from_select(
         ["shop_id", "segment_id", "customer_id", "entered_at"],
@@ -49,6 +51,11 @@ def refresh(segment_id: int, now: datetime | None = None) -> dict[str, int] | No
     segment.count_history = history[-HISTORY_POINTS:]
     segment.member_count = current
     db.session.commit()
+    if entered + left > ANALYZE_AFTER and db.session.get_bind().dialect.name == "postgresql":
+        # Fresh planner statistics: with the table's old row count PostgreSQL picks nested loops
+        # that turn the next refresh's anti-joins quadratic (seen: 29 s instead of 0.3 s).
+        db.session.execute(text("ANALYZE segment_memberships"))
+        db.session.commit()
     return {"entered": entered, "left": left, "count": current}
 
 

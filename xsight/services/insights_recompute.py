@@ -167,7 +167,7 @@ def _rows(shop_id: int, run_id: int, today: date, b: Buyers, summary: Any,
     known = set(buyers)
     prospects = [gid for gid in ids if gid not in known]
     ends = np.append(b.starts[1:], len(b.day)) - 1
-    recency = today.toordinal() - b.day[ends] if len(ends) else np.zeros(0, dtype=np.int64)
+    recency = today.toordinal() - b.day[ends] if len(b.starts) else np.zeros(0, dtype=np.int64)
     orders = np.add.reduceat(b.orders, b.starts) if len(b.starts) else recency
     net = np.add.reduceat(b.net, b.starts) if len(b.starts) else recency
     pad = np.zeros(len(prospects), dtype=np.int64)

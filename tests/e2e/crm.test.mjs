@@ -259,6 +259,13 @@ describe("CRM pages in Chromium", { skip: skipReason ?? false }, () => {
     await page.getByText(`${count(edited.count)} saved members`).waitFor({ timeout: 20_000 });
     assert.equal((await api(page, `/segments/${segment.id}`)).segment.member_count, edited.count);
     await page.screenshot({ path: join(SHOTS, "segment-saved.png"), fullPage: true });
+    if (edited.count > 0) {
+      // Export the segment's members: a header and one line per member.
+      const exported = page.waitForEvent("download");
+      await page.getByRole("button", { name: "Export CSV" }).click();
+      const lines = readFileSync(await (await exported).path(), "utf8").trim().split(/\r?\n/);
+      assert.equal(lines.length, edited.count + 1);
+    }
 
     await page.getByRole("button", { name: "All segments" }).click();
     const row = page.locator(".Polaris-IndexTable__TableRow", { hasText: name });
@@ -271,7 +278,19 @@ describe("CRM pages in Chromium", { skip: skipReason ?? false }, () => {
     const unexpected = consoleErrors.filter((e) => !/status of 400/.test(e));
     assert.ok(consoleErrors.length - unexpected.length <= 2, consoleErrors.join("\n"));
     assert.deepEqual(unexpected, []);
+    const members = await api(page, `/segments/${segment.id}/members?limit=25`);
     await context.close();
+
+    // Open a member from the saved segment and see the customer's timeline.
+    if (members.customers.length) {
+      const member = members.customers[0];
+      const second = await openPage(`/segments/${segment.id}`);
+      await second.page.locator(`a[href*="/customers/${member.id}"]`).first().click();
+      await second.page.waitForURL((u) => u.pathname === `/customers/${member.id}`);
+      await second.page.getByTestId("timeline-event").first().waitFor();
+      assert.deepEqual(second.consoleErrors, []);
+      await second.context.close();
+    }
   });
 
   it("starts a segment from a template, writes tags and deletes it", { skip: EXTERNAL ? "mock only" : false }, async () => {

@@ -30,28 +30,6 @@ from sqlalchemy import (
 from xsight.models import Customer, CustomerFacts, CustomerPrediction, CustomerStats
 
 CHUNK = 500
-# Fields a rule or a list filter may name, with the kind of value they hold.
-FIELD_KINDS: dict[str, str] = {
-    "amount_spent": "money",
-    "number_of_orders": "integer",
-    "average_order_value": "money",
-    "first_order_date": "date",
-    "last_order_date": "date",
-    "days_since_last_order": "integer",
-    "rfm_group": "enum",
-    "r_score": "integer",
-    "f_score": "integer",
-    "m_score": "integer",
-    "p_alive": "number",
-    "churn_risk": "enum",
-    "predicted_clv": "number",
-    "expected_next_order_date": "date",
-    "customer_tags": "tags",
-    "country": "text",
-    "email_subscription_status": "enum",
-    "products_purchased": "product",
-    "created_at": "date",
-}
 COLUMNS = ("customer_id", "customer_gid", "first_name", "last_name", "email", "amount_spent",
            "number_of_orders", "average_order_value", "first_order_date", "last_order_date", "rfm_group",
            "r_score", "f_score", "m_score", "p_alive", "churn_risk", "predicted_clv",
@@ -110,22 +88,23 @@ def source(shop_id: int, where: ColumnElement[bool] | None = None) -> Select[Any
 
 def refresh(session: Any, shop_id: int, customer_gids: Iterable[str]) -> None:
     """Rewrite the facts of these customers (by gid; keys that are not customer gids are skipped)."""
-    gids = sorted({g for g in customer_gids if g and g.startswith("gid://")})
-    table = CustomerFacts.__table__
-    for start in range(0, len(gids), CHUNK):
-        part = gids[start:start + CHUNK]
-        session.execute(delete(table).where(table.c.shop_id == shop_id, table.c.customer_gid.in_(part)))
-        _fill(session, shop_id, Customer.shopify_gid.in_(part))
+    gids = {g for g in customer_gids if g and g.startswith("gid://")}
+    _rewrite(session, shop_id, gids, CustomerFacts.__table__.c.customer_gid, Customer.shopify_gid)
 
 
 def refresh_ids(session: Any, shop_id: int, customer_ids: Iterable[int]) -> None:
     """Rewrite the facts of these customers (by our id)."""
-    ids = sorted(set(customer_ids))
+    _rewrite(session, shop_id, set(customer_ids), CustomerFacts.__table__.c.customer_id, Customer.id)
+
+
+def _rewrite(session: Any, shop_id: int, keys: set[Any], fact_key: Any, source_key: Any) -> None:
+    """Delete and refill the facts rows whose key is in `keys`, CHUNK keys per statement."""
+    ordered = sorted(keys)
     table = CustomerFacts.__table__
-    for start in range(0, len(ids), CHUNK):
-        part = ids[start:start + CHUNK]
-        session.execute(delete(table).where(table.c.shop_id == shop_id, table.c.customer_id.in_(part)))
-        _fill(session, shop_id, Customer.id.in_(part))
+    for start in range(0, len(ordered), CHUNK):
+        part = ordered[start:start + CHUNK]
+        session.execute(delete(table).where(table.c.shop_id == shop_id, fact_key.in_(part)))
+        _fill(session, shop_id, source_key.in_(part))
 
 
 def rebuild(session: Any, shop_id: int) -> None:

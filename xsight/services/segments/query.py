@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, func, select
+from sqlalchemy import ColumnElement, Subquery
 
 from xsight.extensions import db
 from xsight.models import Shop
@@ -32,18 +32,6 @@ def condition(shop: Shop, rules: dict[str, Any],
     """Return the shop's customer facts and the condition that a canonical `rules` tree compiles to."""
     facts = customer_facts(shop.id)
     return facts, compile_rules(rules, facts, context(shop, now))
-
-
-def member_ids(shop: Shop, rules: dict[str, Any], now: datetime | None = None) -> set[int]:
-    """Return the ids of the customers the rules select right now."""
-    facts, where = condition(shop, rules, now)
-    return set(db.session.scalars(select(facts.c.customer_id).where(where)))
-
-
-def count(shop: Shop, rules: dict[str, Any], now: datetime | None = None) -> int:
-    """Return how many customers the rules select."""
-    facts, where = condition(shop, rules, now)
-    return int(db.session.scalar(select(func.count()).select_from(facts).where(where)) or 0)
 
 
 def fields_of(rules: dict[str, Any]) -> set[str]:

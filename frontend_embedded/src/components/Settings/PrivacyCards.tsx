@@ -1,6 +1,6 @@
 /** Data & privacy: privacy requests Shopify sent on customers' behalf, and who viewed customer data. */
 import { Badge, BlockStack, Box, Button, Card, DataTable, InlineStack, Pagination, SkeletonBodyText, Text } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import type { AccessLogPage, PrivacyRequest, PrivacyRequestsPage } from "../../api/settings";
 import { ApiError, apiFetch, useApi } from "../../hooks/useApi";
 import { downloadJson } from "../../lib/download";
@@ -55,6 +55,65 @@ function ExportButton({ request }: { request: PrivacyRequest }) {
   );
 }
 
+/** A card with a heading, then the table's error, skeleton, empty text or rows and a pager. */
+function PagedCard({
+  testId,
+  title,
+  description,
+  errorTitle,
+  error,
+  onRetry,
+  loaded,
+  empty,
+  emptyText,
+  children,
+}: {
+  testId: string;
+  title: string;
+  description: ReactNode;
+  errorTitle: string;
+  error: ApiError | null;
+  onRetry: () => void;
+  loaded: boolean;
+  empty: boolean;
+  emptyText: string;
+  children: ReactNode;
+}) {
+  return (
+    <div data-testid={testId}>
+      <Card padding="0">
+        <Box padding="400">
+          <BlockStack gap="100">
+            <Text as="h2" variant="headingMd">
+              {title}
+            </Text>
+            <Text as="p" tone="subdued">
+              {description}
+            </Text>
+          </BlockStack>
+        </Box>
+        {error ? (
+          <Box padding="400" paddingBlockStart="0">
+            <ErrorBanner title={errorTitle} error={error} onRetry={onRetry} />
+          </Box>
+        ) : !loaded ? (
+          <Box padding="400" paddingBlockStart="0" minHeight="120px">
+            <SkeletonBodyText lines={4} />
+          </Box>
+        ) : empty ? (
+          <Box padding="400" paddingBlockStart="0">
+            <Text as="p" tone="subdued">
+              {emptyText}
+            </Text>
+          </Box>
+        ) : (
+          children
+        )}
+      </Card>
+    </div>
+  );
+}
+
 /** The requests table; `onSettled` is called once its first answer (or error) is in. */
 export function PrivacyRequestsCard({ onSettled }: { onSettled?: () => void }) {
   const { locale, timeZone } = useShopEnv();
@@ -66,64 +125,47 @@ export function PrivacyRequestsCard({ onSettled }: { onSettled?: () => void }) {
     if (settled) onSettled?.();
   }, [settled, onSettled]);
   return (
-    <div data-testid="privacy-requests">
-      <Card padding="0">
-        <Box padding="400">
-          <BlockStack gap="100">
-            <Text as="h2" variant="headingMd">
-              Data requests received
-            </Text>
-            <Text as="p" tone="subdued">
-              Requests Shopify forwards when a customer asks for their data or to be erased. XSight completes them
-              automatically; download a data request's export to send it to the customer.
-            </Text>
-          </BlockStack>
-        </Box>
-        {state.error ? (
-          <Box padding="400" paddingBlockStart="0">
-            <ErrorBanner title="Data requests could not be loaded" error={state.error} onRetry={state.reload} />
-          </Box>
-        ) : !data ? (
-          <Box padding="400" paddingBlockStart="0" minHeight="120px">
-            <SkeletonBodyText lines={4} />
-          </Box>
-        ) : data.total === 0 ? (
-          <Box padding="400" paddingBlockStart="0">
-            <Text as="p" tone="subdued">
-              No data requests yet. When a customer asks your store for their data, the request and its export appear here.
-            </Text>
-          </Box>
-        ) : (
-          <>
-            <DataTable
-              hideScrollIndicator
-              columnContentTypes={["text", "text", "text", "text"]}
-              headings={["Request", "Customer", "Status", ""]}
-              rows={data.requests.map((r) => [
-                <BlockStack gap="050" key="r">
-                  <Text as="span" fontWeight="semibold">
-                    {TOPIC_LABEL[r.topic] ?? r.topic}
-                  </Text>
-                  <Text as="span" variant="bodySm" tone="subdued">
-                    {`Received ${formatDateTime(r.received_at, timeZone, locale)}`}
-                  </Text>
-                </BlockStack>,
-                r.customer_id ?? "—",
-                r.status === "completed" ? (
-                  <Badge tone="success" key="s">Completed</Badge>
-                ) : r.error ? (
-                  <Badge tone="critical" key="s">Failed</Badge>
-                ) : (
-                  <Badge tone="attention" key="s">In progress</Badge>
-                ),
-                r.exportable ? <ExportButton request={r} key="e" /> : "",
-              ])}
-            />
-            <Pager page={page} total={data.total} onPage={setPage} label="Data requests" />
-          </>
-        )}
-      </Card>
-    </div>
+    <PagedCard
+      testId="privacy-requests"
+      title="Data requests received"
+      description="Requests Shopify forwards when a customer asks for their data or to be erased. XSight completes them automatically; download a data request's export to send it to the customer."
+      errorTitle="Data requests could not be loaded"
+      error={state.error}
+      onRetry={state.reload}
+      loaded={data !== null}
+      empty={data?.total === 0}
+      emptyText="No data requests yet. When a customer asks your store for their data, the request and its export appear here."
+    >
+      {data && (
+        <>
+          <DataTable
+            hideScrollIndicator
+            columnContentTypes={["text", "text", "text", "text"]}
+            headings={["Request", "Customer", "Status", ""]}
+            rows={data.requests.map((r) => [
+              <BlockStack gap="050" key="r">
+                <Text as="span" fontWeight="semibold">
+                  {TOPIC_LABEL[r.topic] ?? r.topic}
+                </Text>
+                <Text as="span" variant="bodySm" tone="subdued">
+                  {`Received ${formatDateTime(r.received_at, timeZone, locale)}`}
+                </Text>
+              </BlockStack>,
+              r.customer_id ?? "—",
+              r.status === "completed" ? (
+                <Badge tone="success" key="s">Completed</Badge>
+              ) : r.error ? (
+                <Badge tone="critical" key="s">Failed</Badge>
+              ) : (
+                <Badge tone="attention" key="s">In progress</Badge>
+              ),
+              r.exportable ? <ExportButton request={r} key="e" /> : "",
+            ])}
+          />
+          <Pager page={page} total={data.total} onPage={setPage} label="Data requests" />
+        </>
+      )}
+    </PagedCard>
   );
 }
 
@@ -133,51 +175,36 @@ export function AccessLogCard() {
   const state = useApi<AccessLogPage>(`/privacy/access-log?page=${page}&per_page=${PER_PAGE}`);
   const data = state.data;
   return (
-    <div data-testid="access-log">
-      <Card padding="0">
-        <Box padding="400">
-          <BlockStack gap="100">
-            <Text as="h2" variant="headingMd">
-              Customer data access log
-            </Text>
-            <Text as="p" tone="subdued">
-              Every time XSight showed customers' personal data, and to which staff member
-              {data ? `; kept for ${formatCount(data.retention_days, locale)} days` : ""}.
-            </Text>
-          </BlockStack>
-        </Box>
-        {state.error ? (
-          <Box padding="400" paddingBlockStart="0">
-            <ErrorBanner title="The access log could not be loaded" error={state.error} onRetry={state.reload} />
-          </Box>
-        ) : !data ? (
-          <Box padding="400" paddingBlockStart="0" minHeight="120px">
-            <SkeletonBodyText lines={4} />
-          </Box>
-        ) : data.total === 0 ? (
-          <Box padding="400" paddingBlockStart="0">
-            <Text as="p" tone="subdued">
-              Nobody has viewed customer data yet. Pages that show customers by name are recorded here.
-            </Text>
-          </Box>
-        ) : (
-          <>
-            <DataTable
-              hideScrollIndicator
-              increasedTableDensity
-              columnContentTypes={["text", "text", "text", "numeric"]}
-              headings={["When", "Staff member", "Page data", "Customers shown"]}
-              rows={data.entries.map((e) => [
-                formatDateTime(e.accessed_at, timeZone, locale),
-                e.staff_user_id ? `Staff ${e.staff_user_id}` : "—",
-                e.route.replace(/^\/api\/v1\//, ""),
-                formatCount(e.customer_count, locale),
-              ])}
-            />
-            <Pager page={page} total={data.total} onPage={setPage} label="Access log" />
-          </>
-        )}
-      </Card>
-    </div>
+    <PagedCard
+      testId="access-log"
+      title="Customer data access log"
+      description={`Every time XSight showed customers' personal data, and to which staff member${
+        data ? `; kept for ${formatCount(data.retention_days, locale)} days` : ""
+      }.`}
+      errorTitle="The access log could not be loaded"
+      error={state.error}
+      onRetry={state.reload}
+      loaded={data !== null}
+      empty={data?.total === 0}
+      emptyText="Nobody has viewed customer data yet. Pages that show customers by name are recorded here."
+    >
+      {data && (
+        <>
+          <DataTable
+            hideScrollIndicator
+            increasedTableDensity
+            columnContentTypes={["text", "text", "text", "numeric"]}
+            headings={["When", "Staff member", "Page data", "Customers shown"]}
+            rows={data.entries.map((e) => [
+              formatDateTime(e.accessed_at, timeZone, locale),
+              e.staff_user_id ? `Staff ${e.staff_user_id}` : "—",
+              e.route.replace(/^\/api\/v1\//, ""),
+              formatCount(e.customer_count, locale),
+            ])}
+          />
+          <Pager page={page} total={data.total} onPage={setPage} label="Access log" />
+        </>
+      )}
+    </PagedCard>
   );
 }

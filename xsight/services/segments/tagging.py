@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, func, not_, select
 
 from xsight.errors import Conflict, XSightError
 from xsight.extensions import db
@@ -37,21 +37,26 @@ def start(segment: Segment) -> SegmentTagRun:
 
 
 def plan(segment: Segment, tag: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Return (customers to tag, customers to untag) as (id, gid), from the mirrored tags."""
-    members = set(db.session.scalars(select(SegmentMembership.customer_id).where(
+    """Return (customers to tag, customers to untag) as (id, gid), from the mirrored tags, in SQL."""
+    member = select(SegmentMembership.id).where(
         SegmentMembership.shop_id == segment.shop_id, SegmentMembership.segment_id == segment.id,
-        SegmentMembership.left_at.is_(None)))) if segment.tag_writeback else set()
-    wanted = tag.lower()
-    add, remove = [], []
-    rows = db.session.execute(select(Customer.id, Customer.shopify_gid, Customer.tags).where(
-        Customer.shop_id == segment.shop_id, Customer.deleted_at.is_(None))).all()
-    for cid, gid, tags in rows:
-        has = any(t.lower() == wanted for t in tags or [])
-        if cid in members and not has:
-            add.append((cid, gid))
-        elif cid not in members and has:
-            remove.append((cid, gid))
-    return add, remove
+        SegmentMembership.customer_id == Customer.id, SegmentMembership.left_at.is_(None)).exists()
+    is_member = member if segment.tag_writeback else false()
+    tagged = _has_tag(tag)
+    live = select(Customer.id, Customer.shopify_gid).where(
+        Customer.shop_id == segment.shop_id, Customer.deleted_at.is_(None)).order_by(Customer.id)
+    add = db.session.execute(live.where(is_member, not_(tagged))).all()
+    remove = db.session.execute(live.where(not_(is_member), tagged)).all()
+    return [(cid, gid) for cid, gid in add], [(cid, gid) for cid, gid in remove]
+
+
+def _has_tag(tag: str) -> ColumnElement[bool]:
+    """True when the customer's mirrored tags hold `tag`, compared case-insensitively (ASCII)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        items = func.jsonb_array_elements_text(Customer.tags).table_valued("value")
+    else:
+        items = func.json_each(Customer.tags).table_valued("value")
+    return select(items.c.value).where(func.lower(items.c.value) == tag.lower()).exists()
 
 
 def run(run_id: int) -> str:

@@ -24,13 +24,13 @@ from xsight.tasks.sync import run_sync
 WORKER = """
 import sys, time
 import xsight.services.backfill as backfill
-from xsight.services.ingest import writer
+from xsight.services.ingest import bulk_load
 backfill.COMMIT_EVERY_LINES = 25
-original = writer.Writer._upsert
-def slow(self, table, values):
+original = bulk_load.BulkLoader._write
+def slow(self, table, rows, synced):
     time.sleep(0.05)
-    return original(self, table, values)
-writer.Writer._upsert = slow
+    return original(self, table, rows, synced)
+bulk_load.BulkLoader._write = slow
 from xsight import create_app
 from xsight.tasks.sync import run_sync
 app = create_app()

@@ -4,7 +4,10 @@ Usage: python -m bench.backfill_bench --orders 100000 [--database-url postgresql
 Writes Shopify-shaped bulk JSONL (customers; orders with line items as child lines, interleaved),
 then times, each in a fresh process so peak RSS is its own:
   ceiling  - json.loads every line and insert plain tuples with the driver (executemany / COPY);
-  xsight   - the real path: stream -> jsonl.assemble -> write_group -> Writer upserts -> commit.
+  ceiling-orjson - the same with orjson, the parser XSight uses;
+  xsight   - the real path: parse (orjson) -> bulk_load (stored tuples, newest-wins upserts,
+             parent ids resolved in SQL) -> commit every 5,000 lines -> link orders to customers;
+             then, timed apart, the end-of-backfill rollups.rebuild.
 """
 
 from __future__ import annotations
@@ -81,10 +84,11 @@ def run_child(mode: str, folder: Path, database_url: str) -> dict[str, float]:
 
 def child(mode: str, folder: Path) -> None:
     """Measure one mode in this process and print JSON."""
-    from bench.backfill_modes import ceiling, xsight
+    from bench.backfill_modes import ceiling, ceiling_orjson, xsight
 
+    measure = {"ceiling": ceiling, "ceiling-orjson": ceiling_orjson, "xsight": xsight}[mode]
     started, cpu = time.perf_counter(), time.process_time()
-    counts = (ceiling if mode == "ceiling" else xsight)(folder, os.environ["BENCH_DATABASE_URL"])
+    counts = measure(folder, os.environ["BENCH_DATABASE_URL"])
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # A mode may report its own timings (the XSight mode excludes app start-up).
@@ -111,16 +115,22 @@ def main() -> None:
               f"{time.perf_counter() - t0:.1f} s", flush=True)
         url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
         ceiling = run_child("ceiling", folder, url)
+        fast = run_child("ceiling-orjson", folder, url)
         ours = run_child("xsight", folder, url)
     backend = "PostgreSQL" if url.startswith("postgres") else "SQLite"
-    print("\n| backend | orders | JSONL | ceiling wall / CPU | XSight wall / CPU | ratio (CPU) "
+    print("\n| backend | orders | JSONL | ceiling (json) wall / CPU | ceiling (orjson) wall / CPU "
+          "| XSight wall / CPU | ratio wall (json / orjson) | ratio CPU (json / orjson) "
           "| peak RSS (XSight) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(f"| {backend} | {args.orders:,} | {size_mb:.0f} MB | {ceiling['seconds']:.1f} / "
-          f"{ceiling['cpu']:.1f} s | {ours['seconds']:.1f} / {ours['cpu']:.1f} s | "
-          f"{ours['cpu'] / ceiling['cpu']:.2f}x | {ours['rss_mb']:.0f} MB |")
-    print(f"rows: ceiling {ceiling['rows']:,}, xsight {ours['rows']:,}")
-
+          f"{ceiling['cpu']:.1f} s | {fast['seconds']:.1f} / {fast['cpu']:.1f} s | "
+          f"{ours['seconds']:.1f} / {ours['cpu']:.1f} s | "
+          f"{ours['seconds'] / ceiling['seconds']:.2f}x / {ours['seconds'] / fast['seconds']:.2f}x | "
+          f"{ours['cpu'] / ceiling['cpu']:.2f}x / {ours['cpu'] / fast['cpu']:.2f}x | "
+          f"{ours['rss_mb']:.0f} MB |")
+    print(f"rows: ceiling {ceiling['rows']:,}, xsight {ours['rows']:,} "
+          f"(orders left unlinked: {ours['unlinked']:,}); rollups.rebuild afterwards: "
+          f"{ours['rollup_seconds']:.1f} s wall / {ours['rollup_cpu']:.1f} s CPU")
 
 if __name__ == "__main__":
     main()

@@ -130,7 +130,8 @@ def main() -> None:
           f"{ours['rss_mb']:.0f} MB |")
     print(f"rows: ceiling {ceiling['rows']:,}, xsight {ours['rows']:,} "
           f"(orders left unlinked: {ours['unlinked']:,}); rollups.rebuild afterwards: "
-          f"{ours['rollup_seconds']:.1f} s wall / {ours['rollup_cpu']:.1f} s CPU")
+          f"{ours['rollup_seconds']:.1f} s wall / {ours['rollup_cpu']:.1f} s CPU "
+          f"(process peak RSS with the rollups: {ours['rollup_rss_mb']:.0f} MB)")
 
 if __name__ == "__main__":
     main()

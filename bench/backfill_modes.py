@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import resource
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -91,15 +92,16 @@ def xsight(folder: Path, url: str) -> dict[str, float]:
         db.session.add(shop)
         db.session.commit()
         started, cpu = time.perf_counter(), time.process_time()  # a worker's app is already up
-        for resource, name in (("customers", "customers.jsonl"), ("orders", "orders.jsonl")):
+        for kind, name in (("customers", "customers.jsonl"), ("orders", "orders.jsonl")):
             with (folder / name).open("rb") as handle:
-                bulk_load.load(db.session, shop.id, resource, jsonl.parse_lines(handle),
+                bulk_load.load(db.session, shop.id, kind, jsonl.parse_lines(handle),
                                commit_every=COMMIT_EVERY_LINES,
                                on_commit=lambda _count: db.session.commit())
             db.session.commit()
         link_orders_to_customers(db.session, shop.id)
         db.session.commit()
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the rollups
         rollup_started, rollup_cpu = time.perf_counter(), time.process_time()
         rollups.rebuild(db.session, shop.id)
         db.session.commit()
@@ -110,4 +112,5 @@ def xsight(folder: Path, url: str) -> dict[str, float]:
         unlinked = db.session.scalar(select(func.count()).select_from(Order).where(
             Order.customer_id.is_(None)))
     return {"rows": rows, "unlinked": unlinked or 0, "seconds": seconds, "cpu": cpu_seconds,
-            "rollup_seconds": rollup_seconds, "rollup_cpu": rollup_cpu_seconds}
+            "rss_mb": rss_mb, "rollup_seconds": rollup_seconds, "rollup_cpu": rollup_cpu_seconds,
+            "rollup_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}

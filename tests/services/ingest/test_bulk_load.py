@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select, text
 
 from xsight.extensions import db
 from xsight.models import Customer, Order, OrderLineItem, Product, ProductVariant, Refund, Shop
@@ -149,6 +149,27 @@ def test_newest_version_wins_against_rows_written_meanwhile(
         via_loader(shop.id, "customers", CUSTOMERS[:1])
         names = dict(db.session.execute(select(Customer.shop_id, Customer.first_name)).all())
     assert names == {shop.id: kept, other.id: "Newer"}  # the other shop is never touched
+
+
+def test_sqlite_foreign_key_checks_are_off_only_while_loading(
+        app: Flask, make_shop: Callable[..., Shop]) -> None:
+    shop = make_shop()
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("a SQLite connection setting")
+        seen: list[int] = []
+
+        def committed(_count: int) -> None:
+            seen.append(db.session.execute(text("PRAGMA foreign_keys")).scalar_one())
+            db.session.commit()
+
+        db.session.commit()
+        bulk_load.load(db.session, shop.id, "orders", copy.deepcopy(ORDERS + LINES),
+                       commit_every=2, on_commit=committed)
+        db.session.commit()
+        assert seen and set(seen) == {0}
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+        assert db.session.scalar(select(func.count()).select_from(OrderLineItem)) == 2
 
 
 def test_a_child_without_its_parent_fails_the_batch(app: Flask,

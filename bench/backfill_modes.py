@@ -70,6 +70,7 @@ def xsight(folder: Path, url: str) -> dict[str, float]:
     """Run XSight's real backfill write path over the same files, then time the rollups apart."""
     from sqlalchemy import func, select
 
+    from bench.backfill_bench import server_cpu
     from xsight import create_app
     from xsight.config import load_settings, new_encryption_key
     from xsight.extensions import db
@@ -91,6 +92,7 @@ def xsight(folder: Path, url: str) -> dict[str, float]:
         shop = Shop(domain="bench.myshopify.com", installed=True)
         db.session.add(shop)
         db.session.commit()
+        server_before = server_cpu(url)
         started, cpu = time.perf_counter(), time.process_time()  # a worker's app is already up
         for kind, name in (("customers", "customers.jsonl"), ("orders", "orders.jsonl")):
             with (folder / name).open("rb") as handle:
@@ -102,6 +104,7 @@ def xsight(folder: Path, url: str) -> dict[str, float]:
         db.session.commit()
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the rollups
+        server_after = server_cpu(url)
         rollup_started, rollup_cpu = time.perf_counter(), time.process_time()
         rollups.rebuild(db.session, shop.id)
         db.session.commit()
@@ -113,4 +116,6 @@ def xsight(folder: Path, url: str) -> dict[str, float]:
             Order.customer_id.is_(None)))
     return {"rows": rows, "unlinked": unlinked or 0, "seconds": seconds, "cpu": cpu_seconds,
             "rss_mb": rss_mb, "rollup_seconds": rollup_seconds, "rollup_cpu": rollup_cpu_seconds,
-            "rollup_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "rollup_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            **({} if server_before is None or server_after is None
+               else {"server_cpu": server_after - server_before})}

@@ -59,7 +59,8 @@ class BulkLoader:
         if resource not in ("customers", "products", "orders"):
             raise ValueError(f"Unknown bulk resource {resource!r}.")
         self.session, self.shop_id, self.resource = session, shop_id, resource
-        self.postgres = session.connection().dialect.name == "postgresql"
+        self.dialect = session.connection().dialect
+        self.postgres = self.dialect.name == "postgresql"
         self.stamp = bulk_rows.postgres_stamp if self.postgres else bulk_rows.sqlite_stamp
         self.written: dict[str, int] = {}
         self._buffers: dict[str, Rows] = {name: {} for name in TABLES}
@@ -100,8 +101,7 @@ class BulkLoader:
 
     def _generic(self, table: str, row: dict[str, Any], parent: str | None) -> None:
         columns = self._columns.setdefault(table, tuple(row))
-        converters = raw_upsert.converters(self.session.connection().dialect, TABLES[table][0],
-                                           columns)
+        converters = raw_upsert.converters(self.dialect, TABLES[table][0], columns)
         stored = tuple(row[c] if f is None else f(row[c]) for c, f in zip(columns, converters, strict=True))
         self._buffers[table][row["shopify_gid"]] = (stored, parent)
 

@@ -4,7 +4,10 @@ Usage: python -m bench.backfill_bench --orders 100000 [--database-url postgresql
 Writes Shopify-shaped bulk JSONL (customers; orders with line items as child lines, interleaved),
 then times, each in a fresh process so peak RSS is its own:
   ceiling  - json.loads every line and insert plain tuples with the driver (executemany / COPY);
-  xsight   - the real path: stream -> jsonl.assemble -> write_group -> Writer upserts -> commit.
+  ceiling-orjson - the same with orjson, the parser XSight uses;
+  xsight   - the real path: parse (orjson) -> bulk_load (stored tuples, newest-wins upserts,
+             parent ids resolved in SQL) -> commit every 5,000 lines -> link orders to customers;
+             then, timed apart, the end-of-backfill rollups.rebuild.
 """
 
 from __future__ import annotations
@@ -70,25 +73,61 @@ def write_files(folder: Path, orders: int, seed: int = 7) -> tuple[Path, Path]:
     return cpath, opath
 
 
+def server_cpu(url: str) -> float | None:
+    """Return the CPU seconds a local PostgreSQL cluster has used so far (None if not readable).
+
+    The postmaster's own time, its live children's and its reaped children's (cutime/cstime), read
+    from /proc: on a loaded machine this measures the server's work where wall time cannot.
+    """
+    if not url.startswith("postgres"):
+        return None
+    import psycopg
+
+    try:
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+            data_dir = conn.execute("SHOW data_directory").fetchone()[0]  # type: ignore[index]
+        postmaster = int((Path(data_dir) / "postmaster.pid").read_text().split()[0])
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            pid, ppid = int(stat.parent.name), int(fields[1])
+            if pid == postmaster:
+                total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+            elif ppid == postmaster:
+                total += int(fields[11]) + int(fields[12])
+        return total / tick
+    except (OSError, psycopg.Error, ValueError, IndexError):
+        return None
+
+
 def run_child(mode: str, folder: Path, database_url: str) -> dict[str, float]:
-    """Run one measurement in a fresh process; return its time and peak RSS."""
+    """Run one measurement in a fresh process; return its time, peak RSS and server CPU."""
     env = {**os.environ, "BENCH_DATABASE_URL": database_url}
     out = subprocess.run([sys.executable, "-m", "bench.backfill_bench", "--child", mode,
                           "--folder", str(folder)], env=env, capture_output=True, text=True,
                          check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def child(mode: str, folder: Path) -> None:
     """Measure one mode in this process and print JSON."""
-    from bench.backfill_modes import ceiling, xsight
+    from bench.backfill_modes import ceiling, ceiling_orjson, xsight
 
+    measure = {"ceiling": ceiling, "ceiling-orjson": ceiling_orjson, "xsight": xsight}[mode]
+    url = os.environ["BENCH_DATABASE_URL"]
+    server_before = server_cpu(url)
     started, cpu = time.perf_counter(), time.process_time()
-    counts = (ceiling if mode == "ceiling" else xsight)(folder, os.environ["BENCH_DATABASE_URL"])
+    counts = measure(folder, url)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # A mode may report its own timings (the XSight mode excludes app start-up).
-    print(json.dumps({"seconds": seconds, "cpu": cpu_seconds, "rss_mb": rss_mb, **counts}))
+    server_after = server_cpu(url)
+    server = {} if server_before is None or server_after is None else {
+        "server_cpu": server_after - server_before}
+    # A mode may report its own timings (the XSight mode excludes app start-up and its rollups).
+    print(json.dumps({"seconds": seconds, "cpu": cpu_seconds, "rss_mb": rss_mb, **server,
+                      **counts}))
 
 
 def main() -> None:
@@ -111,16 +150,29 @@ def main() -> None:
               f"{time.perf_counter() - t0:.1f} s", flush=True)
         url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
         ceiling = run_child("ceiling", folder, url)
+        fast = run_child("ceiling-orjson", folder, url)
         ours = run_child("xsight", folder, url)
     backend = "PostgreSQL" if url.startswith("postgres") else "SQLite"
-    print("\n| backend | orders | JSONL | ceiling wall / CPU | XSight wall / CPU | ratio (CPU) "
+    print("\n| backend | orders | JSONL | ceiling (json) wall / CPU | ceiling (orjson) wall / CPU "
+          "| XSight wall / CPU | ratio wall (json / orjson) | ratio CPU (json / orjson) "
           "| peak RSS (XSight) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(f"| {backend} | {args.orders:,} | {size_mb:.0f} MB | {ceiling['seconds']:.1f} / "
-          f"{ceiling['cpu']:.1f} s | {ours['seconds']:.1f} / {ours['cpu']:.1f} s | "
-          f"{ours['cpu'] / ceiling['cpu']:.2f}x | {ours['rss_mb']:.0f} MB |")
-    print(f"rows: ceiling {ceiling['rows']:,}, xsight {ours['rows']:,}")
-
+          f"{ceiling['cpu']:.1f} s | {fast['seconds']:.1f} / {fast['cpu']:.1f} s | "
+          f"{ours['seconds']:.1f} / {ours['cpu']:.1f} s | "
+          f"{ours['seconds'] / ceiling['seconds']:.2f}x / {ours['seconds'] / fast['seconds']:.2f}x | "
+          f"{ours['cpu'] / ceiling['cpu']:.2f}x / {ours['cpu'] / fast['cpu']:.2f}x | "
+          f"{ours['rss_mb']:.0f} MB |")
+    if "server_cpu" in ours:
+        total = {name: run["cpu"] + run["server_cpu"]
+                 for name, run in (("json", ceiling), ("orjson", fast), ("xsight", ours))}
+        print(f"client + PostgreSQL server CPU: ceiling {total['json']:.1f} s, ceiling (orjson) "
+              f"{total['orjson']:.1f} s, XSight {total['xsight']:.1f} s -> ratio "
+              f"{total['xsight'] / total['json']:.2f}x / {total['xsight'] / total['orjson']:.2f}x")
+    print(f"rows: ceiling {ceiling['rows']:,}, xsight {ours['rows']:,} "
+          f"(orders left unlinked: {ours['unlinked']:,}); rollups.rebuild afterwards: "
+          f"{ours['rollup_seconds']:.1f} s wall / {ours['rollup_cpu']:.1f} s CPU "
+          f"(process peak RSS with the rollups: {ours['rollup_rss_mb']:.0f} MB)")
 
 if __name__ == "__main__":
     main()

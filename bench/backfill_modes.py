@@ -1,20 +1,29 @@
-"""The two measured modes of bench.backfill_bench."""
+"""The measured modes of bench.backfill_bench: the raw ceiling (two parsers) and XSight."""
 
 from __future__ import annotations
 
 import json
+import resource
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
-def ceiling(folder: Path, url: str) -> dict[str, int]:
+def ceiling_orjson(folder: Path, url: str) -> dict[str, int]:
+    """The raw ceiling with the parser XSight uses (orjson) instead of the standard library's."""
+    import orjson
+
+    return ceiling(folder, url, orjson.loads)
+
+
+def ceiling(folder: Path, url: str, loads: Callable[[bytes], Any] = json.loads) -> dict[str, int]:
     """Parse every line and bulk-insert plain tuples with the driver: the raw ceiling."""
-    rows = 0
     customers, orders, lines = [], [], []
     for name in ("customers.jsonl", "orders.jsonl"):
         with (folder / name).open() as handle:
             for text in handle:
-                obj = json.loads(text)
+                obj = loads(text)
                 if name == "customers.jsonl":
                     customers.append((obj["id"], obj["firstName"], obj["lastName"],
                                       obj["defaultEmailAddress"]["emailAddress"]))
@@ -30,7 +39,7 @@ def ceiling(folder: Path, url: str) -> dict[str, int]:
     if url.startswith("sqlite"):
         import sqlite3
 
-        conn = sqlite3.connect(url.removeprefix("sqlite:///") + ".ceiling")
+        conn = sqlite3.connect(url.removeprefix("sqlite:///") + f".ceiling-{loads.__module__}")
         for statement in ddl:
             conn.execute(statement)
         conn.executemany("INSERT INTO c VALUES (?,?,?,?)", customers)
@@ -57,16 +66,19 @@ def ceiling(folder: Path, url: str) -> dict[str, int]:
     return {"rows": rows}
 
 
-def xsight(folder: Path, url: str) -> dict[str, int]:
-    """Run XSight's real backfill write path over the same files."""
+def xsight(folder: Path, url: str) -> dict[str, float]:
+    """Run XSight's real backfill write path over the same files, then time the rollups apart."""
     from sqlalchemy import func, select
 
+    from bench.backfill_bench import server_cpu
     from xsight import create_app
     from xsight.config import load_settings, new_encryption_key
     from xsight.extensions import db
     from xsight.models import Customer, Order, OrderLineItem, Shop
-    from xsight.services.ingest.bulk_groups import write_group
-    from xsight.services.ingest.writer import Writer, link_orders_to_customers
+    from xsight.services import rollups
+    from xsight.services.backfill import COMMIT_EVERY_LINES
+    from xsight.services.ingest import bulk_load
+    from xsight.services.ingest.writer import link_orders_to_customers
     from xsight.shopify import jsonl
 
     settings = load_settings(environ={}, XSIGHT_ENV="test", DATABASE_URL=url,
@@ -74,26 +86,36 @@ def xsight(folder: Path, url: str) -> dict[str, int]:
                              SHOPIFY_API_SECRET="s",  # noqa: S106 - throwaway bench app
                              ENCRYPTION_KEY=new_encryption_key())
     app = create_app(settings)
-    started, cpu = time.perf_counter(), time.process_time()  # a worker's app is already up
     with app.app_context():
         db.drop_all()
         db.create_all()
         shop = Shop(domain="bench.myshopify.com", installed=True)
         db.session.add(shop)
         db.session.commit()
-        for resource, name in (("customers", "customers.jsonl"), ("orders", "orders.jsonl")):
-            writer = Writer(db.session, shop.id, batch_size=5000)
-            with (folder / name).open() as handle:
-                for n, group in enumerate(jsonl.assemble(jsonl.parse_lines(handle))):
-                    write_group(writer, resource, group)
-                    if n % 5000 == 4999:
-                        writer.flush()
-                        db.session.commit()
-            writer.flush()
+        server_before = server_cpu(url)
+        started, cpu = time.perf_counter(), time.process_time()  # a worker's app is already up
+        for kind, name in (("customers", "customers.jsonl"), ("orders", "orders.jsonl")):
+            with (folder / name).open("rb") as handle:
+                bulk_load.load(db.session, shop.id, kind, jsonl.parse_lines(handle),
+                               commit_every=COMMIT_EVERY_LINES,
+                               on_commit=lambda _count: db.session.commit())
             db.session.commit()
         link_orders_to_customers(db.session, shop.id)
         db.session.commit()
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the rollups
+        server_after = server_cpu(url)
+        rollup_started, rollup_cpu = time.perf_counter(), time.process_time()
+        rollups.rebuild(db.session, shop.id)
+        db.session.commit()
+        rollup_seconds = time.perf_counter() - rollup_started
+        rollup_cpu_seconds = time.process_time() - rollup_cpu
         rows = sum(db.session.scalar(select(func.count()).select_from(m)) or 0
                    for m in (Customer, Order, OrderLineItem))
-    return {"rows": rows, "seconds": seconds, "cpu": cpu_seconds}
+        unlinked = db.session.scalar(select(func.count()).select_from(Order).where(
+            Order.customer_id.is_(None)))
+    return {"rows": rows, "unlinked": unlinked or 0, "seconds": seconds, "cpu": cpu_seconds,
+            "rss_mb": rss_mb, "rollup_seconds": rollup_seconds, "rollup_cpu": rollup_cpu_seconds,
+            "rollup_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            **({} if server_before is None or server_after is None
+               else {"server_cpu": server_after - server_before})}

@@ -12,7 +12,7 @@ from xsight.extensions import db
 from xsight.models import Shop, SyncRun
 from xsight.models.types import utcnow
 from xsight.services.backfill import RESOURCES
-from xsight.services.ingest import writer as writer_module
+from xsight.services.ingest import bulk_load
 from xsight.tasks.sync import run_sync, start
 
 
@@ -25,15 +25,15 @@ def test_interrupted_backfill_converges(live_app: Flask, store: StoreHandle,
                                         monkeypatch: pytest.MonkeyPatch,
                                         crash_after_batches: int) -> None:
     calls = {"n": 0}
-    original = writer_module.Writer._upsert
+    original = bulk_load.BulkLoader._write
 
-    def flaky(self, table, values):  # type: ignore[no-untyped-def]
+    def flaky(self, table, rows, synced):  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == crash_after_batches:
             raise Crash("worker died")
-        return original(self, table, values)
+        return original(self, table, rows, synced)
 
-    monkeypatch.setattr(writer_module.Writer, "_upsert", flaky)
+    monkeypatch.setattr(bulk_load.BulkLoader, "_write", flaky)
     monkeypatch.setattr("xsight.services.backfill.COMMIT_EVERY_LINES", 40)
     assert install(live_app, store) == 200
     sid = shop_id(live_app, store)

@@ -20,17 +20,18 @@ from xsight.models import SyncRun
 from xsight.services import installs, sync_runs
 from xsight.tasks.sync import run_sync
 
-# The worker: small commits and a slowed writer so it is surely mid-backfill when killed.
+# The worker: small commits and a slowed writer so it is surely mid-backfill when killed
+# (0.15 s per table batch: the observer polls through a busy machine too).
 WORKER = """
 import sys, time
 import xsight.services.backfill as backfill
-from xsight.services.ingest import writer
+from xsight.services.ingest import bulk_load
 backfill.COMMIT_EVERY_LINES = 25
-original = writer.Writer._upsert
-def slow(self, table, values):
-    time.sleep(0.05)
-    return original(self, table, values)
-writer.Writer._upsert = slow
+original = bulk_load.BulkLoader._write
+def slow(self, table, rows, synced):
+    time.sleep(0.15)
+    return original(self, table, rows, synced)
+bulk_load.BulkLoader._write = slow
 from xsight import create_app
 from xsight.tasks.sync import run_sync
 app = create_app()

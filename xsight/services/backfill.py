@@ -15,7 +15,8 @@ from xsight.extensions import db
 from xsight.models import Order, Refund, Shop, SyncRun, WebhookDelivery
 from xsight.models.types import utcnow
 from xsight.services import rollups, sync_runs
-from xsight.services.ingest.bulk_groups import write_group, write_refunds
+from xsight.services.ingest import bulk_load
+from xsight.services.ingest.bulk_groups import write_refunds
 from xsight.services.ingest.writer import Writer, link_orders_to_customers
 from xsight.services.shopify_app import http_client
 from xsight.services.shopify_client import client_for, refresh_shop_details
@@ -28,7 +29,6 @@ log = logging.getLogger(__name__)
 RESOURCES = ("customers", "products", "orders")
 BULK_DOCUMENTS = {"customers": "BulkCustomers", "products": "BulkProducts", "orders": "BulkOrders"}
 COMMIT_EVERY_LINES = 5_000
-JSONL_WINDOW = jsonl.DEFAULT_WINDOW_LINES
 # Incremental sync starts this far before the backfill began, to cover changes made meanwhile.
 CURSOR_OVERLAP = timedelta(minutes=5)
 REFUND_DETAIL_BATCH = 200
@@ -113,25 +113,20 @@ def _write(run: SyncRun, resource: str, commit_every: int) -> None:
     if state.get("written"):
         return
     sync_runs.progress(run, step=f"saving {resource}")
-    # Lines before `safe` were yielded by the assembler and committed; restart just after them.
+    # Every object before `lines_done` was written and committed; restart just after them.
     safe = int(state.get("lines_done", 0))
     done_before = sum(int(_state(run, r).get("objects", 0)) for r in RESOURCES
                       if _state(run, r).get("written"))
-    writer = Writer(db.session, run.shop_id)
-    consumed = safe
-    since_commit = 0
-    for group in jsonl.assemble(_objects(state.get("url"), safe), window=JSONL_WINDOW):
-        count = write_group(writer, resource, group)
-        consumed += count
-        since_commit += count
-        if since_commit >= commit_every:
-            writer.flush()
-            state["lines_done"] = max(safe, consumed - JSONL_WINDOW)
-            sync_runs.progress(run, processed=done_before + consumed, checkpoint={resource: state})
-            since_commit = 0
-    writer.flush()
-    state.update(written=True, lines_done=consumed)
-    sync_runs.progress(run, processed=done_before + consumed, checkpoint={resource: state})
+
+    def committed(count: int) -> None:
+        state["lines_done"] = safe + count
+        sync_runs.progress(run, processed=done_before + safe + count,
+                           checkpoint={resource: state})
+
+    count = bulk_load.load(db.session, run.shop_id, resource, _objects(state.get("url"), safe),
+                           commit_every=commit_every, on_commit=committed)
+    state.update(written=True, lines_done=safe + count)
+    sync_runs.progress(run, processed=done_before + safe + count, checkpoint={resource: state})
 
 
 def _refund_details(run: SyncRun, client: AdminClient) -> None:

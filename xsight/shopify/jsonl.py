@@ -18,7 +18,6 @@ of roots. Children of children (two nested connections) are grouped under their 
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections import OrderedDict
@@ -27,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import orjson
 
 from xsight.errors import BulkOperationError, ShopifyNetworkError
 
@@ -143,8 +143,8 @@ def _forget(owner: dict[str, str], group: Group) -> None:
 
 def _parse_line(line: str | bytes, number: int) -> dict[str, Any]:
     try:
-        obj = json.loads(line)
-    except ValueError:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError:
         raise BulkOperationError(f"Line {number} of the bulk result is not valid JSON.") from None
     if not isinstance(obj, dict):
         raise BulkOperationError(f"Line {number} of the bulk result is not a JSON object.")

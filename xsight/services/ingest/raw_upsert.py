@@ -85,6 +85,13 @@ def _compiled(dialect: Dialect, table: Table, columns: tuple[str, ...]
     return sql, order, converters
 
 
+@lru_cache(maxsize=128)
+def converters(dialect: Dialect, table: Table, columns: tuple[str, ...]
+               ) -> tuple[Converter | None, ...]:
+    """Return each column's converter to its stored value (None: the driver takes it as is)."""
+    return tuple(_converter(table.c[name].type, dialect) for name in columns)
+
+
 def _default(table: Table, name: str) -> Any:
     default = table.c[name].default
     if default is None:

@@ -1,0 +1,130 @@
+"""Map bulk JSONL objects straight to stored column values, as tuples (the backfill's hot path).
+
+Each mapper stores exactly what `graphql_rows` followed by the column types would store (checked
+by tests/services/ingest/test_bulk_load.py), but without the intermediate dicts, Decimals and
+datetimes for the common shapes: amounts are decimal strings turned into integer units by string
+arithmetic, timestamps are validated by `fromisoformat` and formatted once. Anything unusual falls
+back to the generic converters, so the fast path never guesses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from xsight.models.types import to_minor
+from xsight.services.ingest import values
+
+Stamp = Callable[[Any], Any]
+EMPTY_TAGS = "[]"
+MONEY_DECIMALS = 4  # stored units are 1/10,000 (xsight.models.types.MONEY_SCALE)
+
+CUSTOMER_COLUMNS = (
+    "shopify_gid", "first_name", "last_name", "email", "email_marketing_state", "phone",
+    "country_code", "tags", "state", "amount_spent", "amount_spent_currency", "number_of_orders",
+    "shopify_created_at", "shopify_updated_at")
+ORDER_COLUMNS = (
+    "shopify_gid", "name", "customer_gid", "email", "processed_at", "shopify_created_at",
+    "shopify_updated_at", "cancelled_at", "cancel_reason", "closed_at", "test", "currency_code",
+    "presentment_currency_code", "financial_status", "fulfillment_status", "source_name", "tags",
+    "subtotal", "total_discounts", "total_shipping", "total_tax", "total_price", "total_refunded",
+    "taxes_included")
+LINE_ITEM_COLUMNS = (
+    "shopify_gid", "product_gid", "variant_gid", "title", "sku", "quantity", "current_quantity",
+    "original_unit_price", "total_discount", "total_tax", "is_gift_card", "shopify_updated_at")
+
+
+def sqlite_stamp(value: Any) -> str | None:
+    """Return a Shopify timestamp as SQLite's stored UTC text (what UTCDateTime writes)."""
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value) if isinstance(value, str) else values.timestamp(value)
+    if parsed is None or parsed.tzinfo is None:
+        raise ValueError(f"Timestamp {value!r} has no time zone.")
+    if parsed.utcoffset():
+        parsed = parsed.astimezone(UTC)
+    return parsed.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def postgres_stamp(value: Any) -> str | None:
+    """Return a Shopify timestamp as ISO text with its offset (COPY parses it into timestamptz)."""
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value) if isinstance(value, str) else values.timestamp(value)
+    if parsed is None or parsed.tzinfo is None:
+        raise ValueError(f"Timestamp {value!r} has no time zone.")
+    return parsed.isoformat()
+
+
+def minor(amount: Any) -> int:
+    """Return integer money units for an amount; plain decimal strings take a fast path."""
+    if isinstance(amount, str):
+        whole, _, fraction = amount.partition(".")
+        digits = whole[1:] if whole[:1] == "-" else whole
+        if (len(fraction) <= MONEY_DECIMALS and digits.isdigit() and digits.isascii()
+                and ((fraction.isdigit() and fraction.isascii()) or not fraction)):
+            return int(whole + fraction.ljust(MONEY_DECIMALS, "0"))
+    return to_minor(values.money(amount))
+
+
+def bag(value: Any) -> int:
+    """Return integer units of a MoneyBag's shop money (zero when absent)."""
+    if isinstance(value, dict):
+        inner = value.get("shopMoney") or value.get("shop_money") or value
+        amount = inner.get("amount")
+        return 0 if amount is None else minor(amount)
+    return to_minor(values.money(value))
+
+
+def tags_json(value: Any) -> str:
+    """Return tags as the JSON text the JSON column stores."""
+    return json.dumps(values.tags(value)) if value else EMPTY_TAGS
+
+
+def _lower(value: Any) -> str | None:
+    return str(value).lower() if value else None
+
+
+def _sum(items: Any, key: str) -> int:
+    return to_minor(values.money_sum(items, key)) if items else 0
+
+
+def customer(node: dict[str, Any], stamp: Stamp) -> tuple[Any, ...]:
+    """Return a customers row in CUSTOMER_COLUMNS order."""
+    get = node.get
+    email = get("defaultEmailAddress") or {}
+    spent = get("amountSpent") or {}
+    count = get("numberOfOrders")
+    return (node["id"], get("firstName"), get("lastName"), email.get("emailAddress"),
+            _lower(email.get("marketingState")), (get("defaultPhoneNumber") or {}).get("phoneNumber"),
+            (get("defaultAddress") or {}).get("countryCodeV2"), tags_json(get("tags")),
+            _lower(get("state")), minor(spent.get("amount")) if spent else None,
+            spent.get("currencyCode"), int(count) if count is not None else None,
+            stamp(get("createdAt")), stamp(get("updatedAt")))
+
+
+def order(node: dict[str, Any], stamp: Stamp) -> tuple[Any, ...]:
+    """Return an orders row in ORDER_COLUMNS order."""
+    get = node.get
+    created = get("createdAt")
+    return (node["id"], get("name"), values.nested_id(get("customer")), get("email"),
+            stamp(get("processedAt") or created), stamp(created), stamp(get("updatedAt")),
+            stamp(get("cancelledAt")), _lower(get("cancelReason")), stamp(get("closedAt")),
+            bool(get("test")), get("currencyCode") or "USD", get("presentmentCurrencyCode"),
+            _lower(get("displayFinancialStatus")), _lower(get("displayFulfillmentStatus")),
+            get("sourceName"), tags_json(get("tags")), bag(get("subtotalPriceSet")),
+            bag(get("totalDiscountsSet")), bag(get("totalShippingPriceSet")),
+            bag(get("totalTaxSet")), bag(get("totalPriceSet")), bag(get("totalRefundedSet")),
+            bool(get("taxesIncluded")))
+
+
+def line_item(node: dict[str, Any], order_updated_at: Any, stamp: Stamp) -> tuple[Any, ...]:
+    """Return an order_line_items row in LINE_ITEM_COLUMNS order."""
+    get = node.get
+    return (node["id"], values.nested_id(get("product")), values.nested_id(get("variant")),
+            get("title") or get("name") or "", get("sku"), int(get("quantity") or 0),
+            get("currentQuantity"), bag(get("originalUnitPriceSet")),
+            _sum(get("discountAllocations"), "allocatedAmountSet"),
+            _sum(get("taxLines"), "priceSet"), bool(get("isGiftCard")), stamp(order_updated_at))

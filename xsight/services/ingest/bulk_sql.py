@@ -1,0 +1,74 @@
+"""Statements of the bulk loader: newest-wins upserts whose parent ids are resolved in SQL.
+
+A child row carries its parent's gid; the database turns it into the parent's id (a scalar
+sub-select per row on SQLite, a join against the staged rows on PostgreSQL), so no id lookups
+travel through Python and an order's customer is linked in the same statement when it exists.
+Identifiers come from our own table metadata, never from input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CONFLICT_KEY = ("shop_id", "shopify_gid")
+PARENT_COLUMN = "_parent_gid"  # the staged parent gid on PostgreSQL
+
+
+@dataclass(frozen=True)
+class Link:
+    """A foreign key filled from a parent gid: `fk` = id of the `parent` row with that gid."""
+
+    fk: str
+    parent: str
+    source: str | None = None  # a column of the row that holds the gid (else a separate value)
+
+
+def _guard(table: str) -> str:
+    return (f"{table}.shopify_updated_at IS NULL OR excluded.shopify_updated_at IS NULL "
+            f"OR excluded.shopify_updated_at >= {table}.shopify_updated_at")
+
+
+def _conflict(table: str, names: list[str]) -> str:
+    updates = ", ".join(f"{name} = excluded.{name}" for name in names if name not in CONFLICT_KEY)
+    return (f" ON CONFLICT (shop_id, shopify_gid) DO UPDATE SET {updates} "
+            f"WHERE {_guard(table)}")
+
+
+def sqlite_upsert(table: str, columns: tuple[str, ...], link: Link | None) -> str:
+    """Return an executemany upsert: params (shop_id, synced_at, *row[, shop_id, parent_gid])."""
+    names = ["shop_id", "synced_at", *columns]
+    marks = ["?"] * len(names)
+    if link is not None:
+        names.append(link.fk)
+        marks.append(f"(SELECT id FROM {link.parent} "  # noqa: S608
+                     "WHERE shop_id = ? AND shopify_gid = ?)")
+    return (f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(marks)})"  # noqa: S608
+            + _conflict(table, names))
+
+
+def postgres_stage(table: str, columns: tuple[str, ...], link: Link | None) -> tuple[str, str]:
+    """Return (create the temporary stage, COPY into it) for a batch of `table`."""
+    stage = f"_bulk_{table}"
+    staged = list(columns)
+    if link is not None and link.source is None:
+        staged.append(f"shopify_gid AS {PARENT_COLUMN}")
+    create = (f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS "  # noqa: S608
+              f"SELECT {', '.join(staged)} FROM {table} WITH NO DATA")
+    copy_names = [*columns, *([PARENT_COLUMN] if link is not None and link.source is None else [])]
+    return create, f"COPY {stage} ({', '.join(copy_names)}) FROM STDIN"
+
+
+def postgres_upsert(table: str, columns: tuple[str, ...], link: Link | None) -> str:
+    """Return the INSERT … SELECT from the stage: params (shop_id, synced_at[, shop_id])."""
+    stage = f"_bulk_{table}"
+    names = ["shop_id", "synced_at", *columns]
+    selected = ["%s", "%s", *(f"s.{c}" for c in columns)]
+    if link is not None:
+        # A scalar sub-select per row probes the parent's unique index; a join would hash every
+        # parent row of the shop at each batch (the stage has no statistics), growing with it.
+        names.append(link.fk)
+        key = f"s.{link.source or PARENT_COLUMN}"
+        selected.append(f"(SELECT p.id FROM {link.parent} p "  # noqa: S608
+                        f"WHERE p.shop_id = %s AND p.shopify_gid = {key})")
+    return (f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608
+            f"SELECT {', '.join(selected)} FROM {stage} s" + _conflict(table, names))

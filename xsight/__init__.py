@@ -25,9 +25,10 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.extensions["xsight.settings"] = settings
-    from xsight import ops
+    from xsight import ops, sessions
 
     ops.init_app(app, settings)
+    sessions.init_app(app)
     _init_extensions(app, settings)
     _register_blueprints(app)
     return app

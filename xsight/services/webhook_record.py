@@ -1,7 +1,7 @@
 """Record a verified delivery at the driver level: the webhook hot path, no ORM or statement compile.
 
 At 1,000 deliveries/s SQLAlchemy's statement building and cache-key work cost more than the insert
-itself, so the hot path is plain SQL on the session's connection. On PostgreSQL the shop lookup and
+itself, so the hot path is plain SQL on a pooled DB-API connection. On PostgreSQL the shop lookup and
 the insert are one statement run as its own transaction: one round trip instead of four (BEGIN,
 SELECT, INSERT, COMMIT), and the row is committed when the statement returns. SQLite is in-process,
 so it keeps two plain statements and a commit.
@@ -44,14 +44,17 @@ class Recorded(NamedTuple):
 def record(shop_domain: str, webhook_id: str, topic: str, body: str, status: str, error: str | None,
            event_id: str | None, api_version: str | None, triggered_at: datetime | None) -> Recorded:
     """Insert the delivery for the shop with this domain and commit it; report what happened."""
-    dbapi: Any = db.session.connection().connection.dbapi_connection
-    dialect = db.session.get_bind().dialect
+    # A pooled connection of its own, outside the ORM session: no session transaction to set up
+    # and tear down around one statement (about a tenth of the intake's CPU).
+    dialect = db.engine.dialect
     stamp = _stamp(dialect)
-    if dialect.name == "postgresql":
-        return _record_pg(dbapi, (shop_domain, webhook_id, event_id, topic, api_version,
-                                  stamp(triggered_at), stamp(utcnow()), status, body, error))
-    cursor = dbapi.cursor()
+    connection = db.engine.raw_connection()
     try:
+        if dialect.name == "postgresql":
+            return _record_pg(connection.dbapi_connection, (
+                shop_domain, webhook_id, event_id, topic, api_version, stamp(triggered_at),
+                stamp(utcnow()), status, body, error))
+        cursor = connection.cursor()
         cursor.execute(_LOOKUP, (shop_domain,))
         shop = cursor.fetchone()
         if shop is None:
@@ -59,10 +62,11 @@ def record(shop_domain: str, webhook_id: str, topic: str, body: str, status: str
         cursor.execute(_INSERT, (shop[0], webhook_id, event_id, topic, api_version, stamp(triggered_at),
                                  stamp(utcnow()), status, body, error))
         row = cursor.fetchone()
-    finally:
         cursor.close()
-    db.session.commit()
-    return Recorded(int(shop[0]), int(row[0]) if row else None)
+        connection.commit()
+        return Recorded(int(shop[0]), int(row[0]) if row else None)
+    finally:
+        connection.close()  # back to the pool, which rolls back anything left open
 
 
 def _stamp(dialect: Any) -> Any:
@@ -75,20 +79,15 @@ def _stamp(dialect: Any) -> Any:
 
 
 def _record_pg(dbapi: Any, values: tuple[Any, ...]) -> Recorded:
-    """Run the record statement as its own transaction when the connection is idle."""
-    from psycopg.pq import TransactionStatus
-
-    alone = dbapi.info.transaction_status == TransactionStatus.IDLE
-    if alone:
-        dbapi.autocommit = True  # the statement commits itself: no BEGIN or COMMIT round trip
+    """Run the record statement as its own transaction: committed when it returns."""
+    dbapi.autocommit = True  # fresh from the pool, so idle: no BEGIN or COMMIT round trip
     try:
         with dbapi.cursor() as cursor:
             cursor.execute(_RECORD_PG, values)
             row = cursor.fetchone()
     finally:
-        if alone:
+        if not dbapi.closed:
             dbapi.autocommit = False
-    db.session.commit()  # nothing left to send when the statement ran alone
     if row is None:
         return Recorded(None, None)
     return Recorded(int(row[0]), int(row[1]) if row[1] is not None else None)

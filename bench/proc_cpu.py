@@ -27,7 +27,8 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _cmdline(pid: int) -> str:
+def cmdline(pid: int) -> str:
+    """Return a process's command line as one string ("" once it is gone)."""
     try:
         return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
@@ -63,7 +64,7 @@ def server_pids(url: str, program: str) -> list[int]:
         return []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
-            line = _cmdline(int(entry.name))
+            line = cmdline(int(entry.name))
             if program in line.split(" ")[0] and (f"-p {port} " in line or f":{port}" in line):
                 return tree(int(entry.name))
     return []

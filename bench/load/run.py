@@ -174,7 +174,8 @@ def main() -> None:
             print(f"| {name} | {r['requests']} | {r.get('p50')} | {r.get('p95')} | {r.get('p99')} | "
                   f"{r['errors']} | {r['socket_errors']} |")
         print(f"webhooks offered {args.webhook_rate}/s: {hooks['requests']} answered, {acknowledged} "
-              f"acknowledged with distinct ids, {recorded} recorded, lost {acknowledged - int(recorded)}, "
+              f"acknowledged with distinct ids, {recorded} recorded (timed-out ones may be too), "
+              f"lost {max(0, acknowledged - int(recorded))}, "
               f"{applied} applied by the workers 10 s after the run; backfill: {sync}")
         print(f"load average {os.getloadavg()[0]:.1f}")
     finally:

@@ -25,9 +25,10 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.extensions["xsight.settings"] = settings
-    from xsight import ops
+    from xsight import ops, sessions
 
     ops.init_app(app, settings)
+    sessions.init_app(app)
     _init_extensions(app, settings)
     _register_blueprints(app)
     return app
@@ -48,6 +49,8 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = db_setup.engine_options(settings.database_uri)
     db.init_app(app)
+    with app.app_context():
+        db_setup.install_idle_ping(db.engine)
     migrate.init_app(app, db, directory=str(project_root() / "migrations"))
     socketio.init_app(app, message_queue=settings.REDIS_URL or None, async_mode="threading",
                       cors_allowed_origins=[])

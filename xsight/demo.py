@@ -23,7 +23,10 @@ DEFAULT_STORE_PORT = 8787
 DEMO_SHOP = "xsight-demo.myshopify.com"
 # Store changes (orders, refunds, customer edits) per second, sent to the app as webhooks.
 ACTIVITY_PER_SECOND = float(os.environ.get("DEMO_ACTIVITY_RATE", "0.5"))
-STARTUP_TIMEOUT_S = 600  # generating a 1M-order shop takes a few minutes
+# Generating a big shop (1M orders: ~1.5 GB, tens of minutes on a busy 2-core machine) has no fixed
+# deadline: the wait lasts while the store process lives and its database keeps growing.
+STALLED_AFTER_S = 300
+PROGRESS_EVERY_S = 30
 
 
 def free_port(preferred: int) -> int:
@@ -51,12 +54,44 @@ def wait_until_up(url: str, timeout: float, proc: subprocess.Popen[bytes] | None
     raise SystemExit(f"{url} did not answer within {timeout:.0f} s.")
 
 
+def wait_for_store(url: str, proc: subprocess.Popen[bytes], db_path: Path) -> None:
+    """Wait for the store while it generates its shop, printing progress; fail if it dies or stalls."""
+    started = last_growth = last_note = time.monotonic()
+    size = -1
+    while True:
+        if proc.poll() is not None:
+            raise SystemExit(f"The store did not start (exit code {proc.returncode}); see devstore.log.")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        now = time.monotonic()
+        current = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*"))
+        if current != size:
+            size, last_growth = current, now
+        if now - last_growth > STALLED_AFTER_S:
+            raise SystemExit(f"The store's database stopped growing for {STALLED_AFTER_S} s "
+                             f"({size / 1e6:.0f} MB); see devstore.log.")
+        if now - last_note >= PROGRESS_EVERY_S:
+            last_note = now
+            print(f"Generating the store: {size / 1e6:.0f} MB written in {now - started:.0f} s ...",
+                  flush=True)
+        time.sleep(1)
+
+
+def store_db_path(instance: Path) -> Path:
+    """Return the store's database file (one per size and day: the history ends today)."""
+    orders = os.environ.get("DEMO_ORDERS", "250")
+    return instance / f"devstore-{orders}-{date.today():%Y%m%d}.sqlite3"
+
+
 def start_store(settings_env: dict[str, str], port: int, app_url: str,
                 instance: Path) -> subprocess.Popen[bytes]:
     """Start the simulated store in its own process (it generates the shop on first start)."""
     orders = os.environ.get("DEMO_ORDERS", "250")
     # History ends today so the dashboard's recent ranges have data; one store file per day.
-    db_path = instance / f"devstore-{orders}-{date.today():%Y%m%d}.sqlite3"
+    db_path = store_db_path(instance)
     command = [sys.executable, "-m", "xsight.devstore", "serve", "--db", str(db_path),
                "--port", str(port), "--orders", orders, "--shop", DEMO_SHOP, "--end-date", "today",
                "--api-key", settings_env["SHOPIFY_API_KEY"],
@@ -94,7 +129,7 @@ def main() -> None:
     print(f"Starting the simulated store (DEMO_ORDERS={os.environ.get('DEMO_ORDERS', '250')}) ...",
           flush=True)
     try:
-        wait_until_up(f"{store_url}/_devstore/health", STARTUP_TIMEOUT_S, store)
+        wait_for_store(f"{store_url}/_devstore/health", store, store_db_path(instance))
         serve(app_url, store_url, app_port)
     finally:
         store.terminate()

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from xsight.devstore.generator import ShopSpec, generate_shop
 from xsight.devstore.model import ModelParams, orders_per_customer, plan_sizes, simulate_counts
@@ -88,3 +89,22 @@ def test_bgnbd_simulation_matches_its_expectation() -> None:
     fast = plan_sizes(100, 400, 730.0, params)[1]
     assert slow.alpha > fast.alpha  # a higher target rate means a smaller alpha (rate parameter)
     assert abs(orders_per_customer(fast, 730) - 4.0) < 0.1
+
+
+def test_a_generation_interrupted_before_the_shop_row_is_redone_from_scratch(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store stopped mid-generation (the demo's startup timeout) must not break the next start."""
+    import xsight.devstore.generator as generator
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:  # stop after customers and orders are written
+        patch.setattr(generator, "_finish_customers", killed)
+        with pytest.raises(KeyboardInterrupt):
+            generate_shop(Storage(tmp_path / "s.sqlite"), ShopSpec(seed=7))
+    left = Storage(tmp_path / "s.sqlite")
+    assert left.query("SELECT count(*) FROM orders")[0][0] > 0 and left.shop_row(ShopSpec().domain) is None
+    left.close()
+    redone = _dump(tmp_path / "s.sqlite", ShopSpec(seed=7))
+    assert redone == _dump(tmp_path / "clean.sqlite", ShopSpec(seed=7))

@@ -114,6 +114,7 @@ def generate_shop(storage: Storage, spec: ShopSpec) -> dict[str, Any]:
     """Generate a whole shop into `storage` and return its summary (sizes and parameters)."""
     if storage.shop_row(spec.domain) is not None:
         raise ValueError(f"Shop {spec.domain} already exists in {storage.path}; use another --db or domain.")
+    _drop_unfinished(storage, spec.domain)
     rows = storage.query("SELECT COALESCE(MAX(shop_no), 0) FROM shops")
     shop_no = int(rows[0][0]) + 1
     ids = _Ids(shop_no)
@@ -179,6 +180,13 @@ def generate_shop(storage: Storage, spec: ShopSpec) -> dict[str, Any]:
     ids.counts.update({"Customer": n_cust, "Product": len(products), "ProductVariant": len(products) * 10})
     _save_shop(storage, spec, shop_no, params, summary, ids)
     return summary
+
+
+def _drop_unfinished(storage: Storage, domain: str) -> None:
+    """Delete the rows an interrupted generation of this shop left (its shop row is written last)."""
+    with storage.write() as conn:
+        for table in ("orders", "customers", "products", "sequences"):
+            conn.execute(f"DELETE FROM {table} WHERE shop = ?", (domain,))  # noqa: S608 - fixed names
 
 
 CUSTOMER_SQL = "INSERT INTO customers (id, shop, created_at, updated_at, doc) VALUES (?,?,?,?,?)"

@@ -1,13 +1,16 @@
-"""Record a verified delivery in one driver-level statement: the webhook hot path, no ORM or compile.
+"""Record a verified delivery at the driver level: the webhook hot path, no ORM or statement compile.
 
 At 1,000 deliveries/s SQLAlchemy's statement building and cache-key work cost more than the insert
-itself, so the two statements of the hot path are plain SQL run on the session's connection.
+itself, so the hot path is plain SQL on a pooled DB-API connection. On PostgreSQL the shop lookup and
+the insert are one statement run as its own transaction: one round trip instead of four (BEGIN,
+SELECT, INSERT, COMMIT), and the row is committed when the statement returns. SQLite is in-process,
+so it keeps two plain statements and a commit.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from xsight.extensions import db
 from xsight.models import WebhookDelivery
@@ -15,47 +18,76 @@ from xsight.models.types import utcnow
 
 COLUMNS = ("shop_id", "webhook_id", "event_id", "topic", "api_version", "triggered_at", "received_at",
            "status", "payload", "error")
+_LOOKUP = "SELECT id FROM shops WHERE domain = ?"
+_INSERT = (f"INSERT INTO webhook_deliveries ({', '.join(COLUMNS)}) "  # noqa: S608 - our names
+           f"VALUES ({', '.join('?' * len(COLUMNS))}) "
+           "ON CONFLICT (shop_id, webhook_id) DO NOTHING RETURNING id")
 _processors: dict[str, Any] = {}
+# One row (shop id, new delivery id or NULL when the webhook id was seen) or none for an unknown shop.
+# The casts type the parameters, which a SELECT list would otherwise read as text.
+_RECORD_PG = (
+    "WITH shop AS (SELECT id FROM shops WHERE domain = %s), "  # noqa: S608 - our column names
+    f"added AS (INSERT INTO webhook_deliveries ({', '.join(COLUMNS)}) "
+    "SELECT shop.id, %s::varchar, %s::varchar, %s::varchar, %s::varchar, %s::timestamptz, "
+    "%s::timestamptz, %s::varchar, %s::text, %s::text FROM shop "
+    "ON CONFLICT (shop_id, webhook_id) DO NOTHING RETURNING id) "
+    "SELECT shop.id, (SELECT id FROM added) FROM shop")
 
 
-def _statements(dialect: Any) -> tuple[str, str, Any]:
-    """Return (shop lookup SQL, insert SQL, timestamp bind processor) for the dialect, built once."""
-    cached = _processors.get(dialect.name)
-    if cached is None:
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        lookup = f"SELECT id FROM shops WHERE domain = {mark}"  # noqa: S608 - a placeholder
-        insert = (f"INSERT INTO webhook_deliveries ({', '.join(COLUMNS)}) "  # noqa: S608 - our names
-                  f"VALUES ({', '.join([mark] * len(COLUMNS))}) "
-                  "ON CONFLICT (shop_id, webhook_id) DO NOTHING RETURNING id")
-        stamp = WebhookDelivery.__table__.c.received_at.type.bind_processor(dialect)
-        cached = _processors[dialect.name] = (lookup, insert, stamp)
-    return cached
+class Recorded(NamedTuple):
+    """The shop's id (None: unknown shop) and the new delivery's id (None: seen before)."""
+
+    shop_id: int | None
+    delivery_id: int | None
 
 
-def shop_id_for(domain: str) -> int | None:
-    """Return the id of the shop with this domain, if any."""
-    lookup, _, _ = _statements(db.session.get_bind().dialect)
-    cursor = db.session.connection().connection.cursor()
+def record(shop_domain: str, webhook_id: str, topic: str, body: str, status: str, error: str | None,
+           event_id: str | None, api_version: str | None, triggered_at: datetime | None) -> Recorded:
+    """Insert the delivery for the shop with this domain and commit it; report what happened."""
+    # A pooled connection of its own, outside the ORM session: no session transaction to set up
+    # and tear down around one statement (about a tenth of the intake's CPU).
+    dialect = db.engine.dialect
+    stamp = _stamp(dialect)
+    connection = db.engine.raw_connection()
     try:
-        cursor.execute(lookup, (domain,))
+        if dialect.name == "postgresql":
+            return _record_pg(connection.dbapi_connection, (
+                shop_domain, webhook_id, event_id, topic, api_version, stamp(triggered_at),
+                stamp(utcnow()), status, body, error))
+        cursor = connection.cursor()
+        cursor.execute(_LOOKUP, (shop_domain,))
+        shop = cursor.fetchone()
+        if shop is None:
+            return Recorded(None, None)
+        cursor.execute(_INSERT, (shop[0], webhook_id, event_id, topic, api_version, stamp(triggered_at),
+                                 stamp(utcnow()), status, body, error))
         row = cursor.fetchone()
-    finally:
         cursor.close()
-    return int(row[0]) if row else None
+        connection.commit()
+        return Recorded(int(shop[0]), int(row[0]) if row else None)
+    finally:
+        connection.close()  # back to the pool, which rolls back anything left open
 
 
-def record(shop_id: int, webhook_id: str, topic: str, body: str, status: str, error: str | None,
-           event_id: str | None, api_version: str | None, triggered_at: datetime | None) -> int | None:
-    """Insert the delivery and commit; return its id, or None when this webhook id was seen before."""
-    _, insert, stamp = _statements(db.session.get_bind().dialect)
-    values = (shop_id, webhook_id, event_id, topic, api_version,
-              stamp(triggered_at) if stamp else triggered_at,
-              stamp(utcnow()) if stamp else utcnow(), status, body, error)
-    cursor = db.session.connection().connection.cursor()
+def _stamp(dialect: Any) -> Any:
+    """Return the timestamp column's bind processor for the dialect, built once."""
+    stamp = _processors.get(dialect.name)
+    if stamp is None:
+        stamp = _processors[dialect.name] = WebhookDelivery.__table__.c.received_at.type.bind_processor(
+            dialect)
+    return stamp
+
+
+def _record_pg(dbapi: Any, values: tuple[Any, ...]) -> Recorded:
+    """Run the record statement as its own transaction: committed when it returns."""
+    dbapi.autocommit = True  # fresh from the pool, so idle: no BEGIN or COMMIT round trip
     try:
-        cursor.execute(insert, values)
-        row = cursor.fetchone()
+        with dbapi.cursor() as cursor:
+            cursor.execute(_RECORD_PG, values)
+            row = cursor.fetchone()
     finally:
-        cursor.close()
-    db.session.commit()
-    return int(row[0]) if row else None
+        if not dbapi.closed:
+            dbapi.autocommit = False
+    if row is None:
+        return Recorded(None, None)
+    return Recorded(int(row[0]), int(row[1]) if row[1] is not None else None)

@@ -48,20 +48,19 @@ def _parse_time(value: str | None) -> datetime | None:
 def receive(shop_domain: str, topic: str, webhook_id: str, body: str,
             headers: dict[str, str]) -> Receipt:
     """Record a verified delivery once and apply or enqueue it; duplicates do nothing."""
-    # Hot path (every delivery): two driver-level statements, no ORM objects (webhook_record).
-    shop_id = webhook_record.shop_id_for(shop_domain)
-    if shop_id is None:
-        log.info("webhook for unknown shop", extra={"shop": shop_domain, "topic": topic})
-        return Receipt("unknown_shop")
     try:
         json.loads(body)
         status, error = "received", None
     except ValueError as exc:
         status, error = "malformed", f"invalid JSON: {exc}"
         body = body.replace("\x00", "\ufffd")  # kept for inspection; PostgreSQL text cannot hold NUL
-    delivery_id = webhook_record.record(
-        shop_id, webhook_id, topic, body, status, error, headers.get("X-Shopify-Event-Id"),
+    # Hot path (every delivery): shop lookup and insert at the driver level, no ORM objects.
+    shop_id, delivery_id = webhook_record.record(
+        shop_domain, webhook_id, topic, body, status, error, headers.get("X-Shopify-Event-Id"),
         headers.get("X-Shopify-API-Version"), _parse_time(headers.get("X-Shopify-Triggered-At")))
+    if shop_id is None:
+        log.info("webhook for unknown shop", extra={"shop": shop_domain, "topic": topic})
+        return Receipt("unknown_shop")
     if delivery_id is None:
         return Receipt("duplicate")
     if status == "malformed":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
 
@@ -163,3 +164,29 @@ def test_bulk_fast_path_equals_graphql_core(store: StoreHandle, query: str) -> N
         assert runner._execute(SHOP, plan, batch, True) == runner._execute(SHOP, plan, batch, False)
     finally:
         BULK_MODE.reset(token)
+
+
+def test_running_operation_reports_objects_written_so_far(
+    admin: Admin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "BATCH", 5)
+    second_batch, release = threading.Event(), threading.Event()
+    execute = bulk.BulkRunner._execute
+    calls = []
+
+    def paused(self: Any, *args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:  # hold the operation after its first batch of 5 orders
+            second_batch.set()
+            release.wait(10)
+        return execute(self, *args)
+
+    monkeypatch.setattr(bulk.BulkRunner, "_execute", paused)
+    op_id = admin(RUN, {"q": ORDERS_BULK})["data"]["bulkOperationRunQuery"]["bulkOperation"]["id"]
+    try:
+        assert second_batch.wait(10)
+        op = admin(POLL, {"id": op_id})["data"]["bulkOperation"]
+        assert op["status"] == "RUNNING" and op["rootObjectCount"] == "5"
+        assert int(op["objectCount"]) >= 5 and op["url"] is None
+    finally:
+        release.set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +13,7 @@ from flask import Flask
 
 from tests.conftest import ShopifyHelper
 from tests.integration.conftest import install
+from xsight.devstore import bulk as store_bulk
 from xsight.devstore.server import StoreHandle
 from xsight.extensions import socketio
 from xsight.models import Shop
@@ -66,3 +68,39 @@ def test_bad_tokens_cannot_connect(live_app: Flask, shopify: ShopifyHelper) -> N
     for auth in (None, {"token": "garbage"}, {"token": shopify.id_token("x.myshopify.com")}):
         client = socketio.test_client(live_app, auth=auth)
         assert not client.is_connected()
+
+
+def test_export_step_counts_objects_while_shopify_exports(live_app: Flask, store: StoreHandle,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_bulk, "BATCH", 5)
+    held, release = threading.Event(), threading.Event()
+    execute = store_bulk.BulkRunner._execute
+    order_batches: list[int] = []
+
+    def paused(self: Any, shop: str, plan: Any, *args: Any) -> Any:
+        if plan.table == "orders":
+            order_batches.append(1)
+            if len(order_batches) == 2:  # hold the orders export after its first 5 orders
+                held.set()
+                release.wait(20)
+        return execute(self, shop, plan, *args)
+
+    monkeypatch.setattr(store_bulk.BulkRunner, "_execute", paused)
+    installing = threading.Thread(target=install, args=(live_app, store))  # it runs the backfill
+    installing.start()
+    seen: list[dict[str, Any]] = []
+    try:
+        assert held.wait(30)
+        browser = socketio.test_client(live_app, auth={"token": store.id_token()})
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not any(
+                e["args"][0]["step"].endswith(" so far") for e in seen if e["name"] == "sync:progress"):
+            seen += browser.get_received()
+            time.sleep(0.1)
+    finally:
+        release.set()
+    steps = [e["args"][0]["step"] for e in seen if e["name"] == "sync:progress"]
+    assert any(s.startswith("exporting orders: ") and s.endswith(" so far") for s in steps), steps
+    installing.join(60)
+    seen += events(browser, "sync:completed", timeout=30)
+    assert any(e["name"] == "sync:completed" for e in seen)

@@ -110,6 +110,8 @@ class BulkRunner:
                     raise RuntimeError("devstore bulk_fail fault" if fail else "store stopping")
                 for node in self._execute(shop, plan, batch, fast):
                     writer.root(node, plan.root_field, plan.root_type)
+                # Like Shopify, a running operation reports the objects written so far.
+                self._update(op_id, object_count=writer.objects, root_object_count=writer.roots)
             if fail:
                 raise RuntimeError("devstore bulk_fail fault")
             writer.close()

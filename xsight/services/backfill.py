@@ -78,9 +78,14 @@ def _export(run: SyncRun, client: AdminClient, resource: str) -> None:
         sync_runs.progress(run, checkpoint={resource: state})
     operation = bulk.await_completion(
         client, state["operation_id"], wait=_finish_signal(run.shop_id),
-        on_progress=lambda op: sync_runs.progress(run, step=None))
+        on_progress=lambda op: sync_runs.progress(run, step=_exported(resource, op.object_count)))
     state.update(url=operation.url, objects=operation.object_count, lines_done=0)
     sync_runs.progress(run, checkpoint={resource: state})
+
+
+def _exported(resource: str, objects: int) -> str:
+    """Step text while Shopify exports: the objects written so far (its total is not known yet)."""
+    return f"exporting {resource}: {objects:,} so far" if objects else f"exporting {resource}"
 
 
 def _finish_signal(shop_id: int) -> Callable[[float], None]:

@@ -76,8 +76,8 @@ def receive(shop_domain: str, topic: str, webhook_id: str, body: str,
     return Receipt("recorded", delivery_id)
 
 
-def process(delivery_id: int) -> str:
-    """Apply a recorded delivery once; a retriable failure is left for the task to retry."""
+def process(delivery_id: int, final: bool = False) -> str:
+    """Apply a recorded delivery once; a retriable failure is left for the task to retry (unless final)."""
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.status in ("processed", "ignored", "malformed"):
         return "skipped"
@@ -87,7 +87,7 @@ def process(delivery_id: int) -> str:
                                json.loads(delivery.payload or "{}"))
     except Exception as exc:
         db.session.rollback()
-        delivery.status = "retrying" if getattr(exc, "retriable", False) else "failed"
+        delivery.status = "retrying" if getattr(exc, "retriable", False) and not final else "failed"
         delivery.error = f"{type(exc).__name__}: {exc}"[:2000]
         db.session.commit()
         metrics.WEBHOOKS_APPLIED.labels(delivery.topic, delivery.status).inc()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -217,6 +218,10 @@ def _check(store: Any, app: Any, opts: Options, folder: Path) -> dict[str, Any]:
     return {"ok": ok, "shops": shops, "deliveries": deliveries, "backlog": backlog}
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(f"soak stopped by signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, run the soak, print the summary; exit 1 on any mismatch."""
     p = argparse.ArgumentParser(prog="python -m bench.soak.run", description=__doc__,
@@ -229,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--kill-every", type=float, default=180.0, help="seconds between consumer SIGKILLs")
     p.add_argument("--markdown", action="store_true", help="also print a markdown summary")
     a = p.parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop)  # stop the layout and the store on `kill` too
     os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="xsight-soak-driver-"))
     if a.redis_url and not a.database_url.startswith("postgres"):
         p.error("--redis-url goes with a PostgreSQL --database-url (the production layout).")

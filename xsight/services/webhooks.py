@@ -76,6 +76,20 @@ def receive(shop_domain: str, topic: str, webhook_id: str, body: str,
     return Receipt("recorded", delivery_id)
 
 
+# SQLSTATEs that say "try the same transaction again": deadlock, serialization failure.
+RETRY_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def transient(exc: BaseException) -> bool:
+    """Return True for a failure that a later attempt can get past (retriable or a lost DB race)."""
+    if getattr(exc, "retriable", False):
+        return True
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) in RETRY_SQLSTATES:
+        return True
+    return "database is locked" in str(orig or "")  # SQLite's busy timeout ran out
+
+
 def process(delivery_id: int, final: bool = False) -> str:
     """Apply a recorded delivery once; a retriable failure is left for the task to retry (unless final)."""
     delivery = db.session.get(WebhookDelivery, delivery_id)
@@ -87,7 +101,7 @@ def process(delivery_id: int, final: bool = False) -> str:
                                json.loads(delivery.payload or "{}"))
     except Exception as exc:
         db.session.rollback()
-        delivery.status = "retrying" if getattr(exc, "retriable", False) and not final else "failed"
+        delivery.status = "retrying" if transient(exc) and not final else "failed"
         delivery.error = f"{type(exc).__name__}: {exc}"[:2000]
         db.session.commit()
         metrics.WEBHOOKS_APPLIED.labels(delivery.topic, delivery.status).inc()

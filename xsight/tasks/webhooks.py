@@ -13,7 +13,8 @@ from xsight.tasks.context import task_app
 from xsight.tasks.queue import huey
 
 RETRIES = 8
-RETRY_DELAY_S = 30  # a refund that beat its order waits for the order (or reconciliation)
+# A refund that beat its order waits for the order (or reconciliation) this long between tries.
+RETRY_DELAY_S = int(os.environ.get("WEBHOOK_RETRY_DELAY_SECONDS", "30"))
 # A delivery still `received` this long after it arrived lost its task (consumer killed, Redis
 # restarted without persistence); the sweep queues it again. Applying twice changes nothing.
 STALLED_AFTER_S = int(os.environ.get("WEBHOOK_STALLED_AFTER_SECONDS", "300"))

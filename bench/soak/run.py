@@ -42,6 +42,7 @@ class Options:
     kill_every_s: float = 180.0
     delete_every_s: float = 20.0
     stalled_after_s: int = 60  # WEBHOOK_STALLED_AFTER_SECONDS of the consumers
+    retry_delay_s: int = 30  # WEBHOOK_RETRY_DELAY_SECONDS of the consumers
     drain_timeout_s: float = 600.0
     prepare_database: bool = True  # run the migrations first (the CLI), or trust the caller (pytest)
     size: tuple[int, int, int] = (300, 1500, 30)  # customers, orders, products per shop
@@ -80,7 +81,8 @@ def run_soak(opts: Options) -> dict[str, Any]:
            "REDIS_URL": opts.redis_url, "SHOPIFY_API_KEY": KEY, "SHOPIFY_API_SECRET": SECRET,
            "ENCRYPTION_KEY": new_encryption_key(), "SECRET_KEY": SESSION_KEY,
            "SHOPIFY_STORE_URL_OVERRIDE": store.base_url, "INSTANCE_PATH": str(folder / "instance"),
-           "LOG_FORMAT": "json", "WEBHOOK_STALLED_AFTER_SECONDS": str(opts.stalled_after_s)}
+           "LOG_FORMAT": "json", "WEBHOOK_STALLED_AFTER_SECONDS": str(opts.stalled_after_s),
+           "WEBHOOK_RETRY_DELAY_SECONDS": str(opts.retry_delay_s)}
     procs = layout.Layout(env, folder)
     summary: dict[str, Any] = {"folder": str(folder), "backends": "postgresql+redis" if opts.redis_url
                                else opts.database_url.split(":")[0], "faults": scenario.FAULTS}

@@ -20,7 +20,7 @@ def test_short_fault_soak_ends_with_equal_data(app: Flask, tmp_path: Path) -> No
     summary = run_soak(Options(
         minutes=0.5, database_url=app.config["SQLALCHEMY_DATABASE_URI"], redis_url=os.environ["REDIS_URL"],
         folder=tmp_path / "soak", activity_rate=2.0, kill_every_s=10.0, delete_every_s=5.0,
-        stalled_after_s=5, retry_delay_s=2, drain_timeout_s=120.0, prepare_database=False,
+        stalled_after_s=5, retry_delay_s=2, drain_timeout_s=180.0, tick_s=5.0, prepare_database=False,
         size=(40, 120, 8)))
     problems = {k: summary.get(k) for k in ("error", "shops", "deliveries", "backlog", "quiesce")}
     assert summary["ok"], problems

@@ -101,9 +101,18 @@ def run_soak(opts: Options) -> dict[str, Any]:
     finally:
         procs.stop()
         store.stop()
+        _dispose(app)
     summary["kills"] = procs.kills
     summary["duration_s"] = round(time.monotonic() - started, 1)
     return summary
+
+
+def _dispose(app: Any) -> None:
+    from xsight.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _install(opts: Options, store: Any, procs: layout.Layout, app: Any, summary: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""A delivery whose task was lost (enqueue failed, consumer killed, Redis restarted) is applied by the sweep."""
+"""A delivery whose task was lost (failed enqueue, killed consumer, Redis restart) is applied by the sweep."""
 
 from __future__ import annotations
 

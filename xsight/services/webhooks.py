@@ -16,7 +16,7 @@ from xsight.extensions import db
 from xsight.models import WebhookDelivery
 from xsight.models.types import utcnow
 from xsight.ops import context, metrics
-from xsight.services import compliance, installs, webhook_record
+from xsight.services import compliance, installs, locks, webhook_record
 from xsight.services.ingest import apply as ingest
 
 log = logging.getLogger(__name__)
@@ -76,18 +76,9 @@ def receive(shop_domain: str, topic: str, webhook_id: str, body: str,
     return Receipt("recorded", delivery_id)
 
 
-# SQLSTATEs that say "try the same transaction again": deadlock, serialization failure.
-RETRY_SQLSTATES = frozenset({"40P01", "40001"})
-
-
 def transient(exc: BaseException) -> bool:
     """Return True for a failure that a later attempt can get past (retriable or a lost DB race)."""
-    if getattr(exc, "retriable", False):
-        return True
-    orig = getattr(exc, "orig", None)
-    if getattr(orig, "sqlstate", None) in RETRY_SQLSTATES:
-        return True
-    return "database is locked" in str(orig or "")  # SQLite's busy timeout ran out
+    return bool(getattr(exc, "retriable", False)) or locks.lost_race(exc)
 
 
 def process(delivery_id: int, final: bool = False) -> str:

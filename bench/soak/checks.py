@@ -115,8 +115,11 @@ def app_totals(shop_id: int) -> dict[str, str]:
 
 def compare(store: dict[str, str], app: dict[str, str]) -> dict[str, dict[str, str]]:
     """Return {key: {store, app}} for every key whose values differ."""
-    return {k: {"store": store.get(k, "-"), "app": app.get(k, "-")}
-            for k in sorted(set(store) | set(app)) if store.get(k) != app.get(k)}
+    def value(side: dict[str, str], key: str) -> str:
+        return side.get(key, _fmt(key, 0))  # no rows left: a sum of nothing
+
+    return {k: {"store": value(store, k), "app": value(app, k)}
+            for k in sorted(set(store) | set(app)) if value(store, k) != value(app, k)}
 
 
 def delivery_check(shop_ids: dict[str, int], log: list[dict[str, Any]]) -> dict[str, Any]:

@@ -72,6 +72,7 @@ class StoreConfig:
     webhook_backoff_s: float = 0.05  # first retry delay; doubles per try (Shopify: over 4 h)
     webhook_timeout_s: float = 5.0
     webhook_queue: int = 10_000
+    webhook_log_size: int = 5_000  # deliveries kept for /_devstore/webhooks (0 = all; soak runs)
     bulk_dir: str = ""
     temp_dir: str = ""  # set when the store made its own temp directory; removed on stop
     faults: Faults = field(default_factory=Faults)

@@ -32,6 +32,7 @@ CONFIG_KEYS = {
     "webhook_backoff_s",
     "webhook_timeout_s",
     "webhook_queue",
+    "webhook_log_size",
     "bulk_dir",
 }
 SPEC_KEYS = {"customers", "orders", "products", "end", "horizon_days", "currency", "timezone", "plan"}

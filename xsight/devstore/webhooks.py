@@ -23,7 +23,6 @@ import httpx
 log = logging.getLogger(__name__)
 COMPLIANCE_TOPICS = frozenset({"customers/data_request", "customers/redact", "shop/redact"})
 CONNECT_TIMEOUT_S = 1.0  # Shopify: 1 s to connect, 5 s for the whole request
-LOG_SIZE = 5_000
 POLL_S = 0.02
 REORDER_HOLD_S = 0.3  # a held (reordered) delivery waits for a later one at most this long
 
@@ -53,7 +52,7 @@ class WebhookSender:
         self.svc = services
         self.config = services.config
         self.queue: queue.Queue[Delivery] = queue.Queue(maxsize=self.config.webhook_queue)
-        self.log: deque[dict[str, Any]] = deque(maxlen=LOG_SIZE)
+        self.log: deque[dict[str, Any]] = deque(maxlen=self.config.webhook_log_size or None)
         self._retries: list[tuple[float, int, Delivery]] = []
         self._held: list[tuple[float, Delivery]] = []
         self._seq = itertools.count()

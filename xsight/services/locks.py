@@ -20,3 +20,16 @@ def shop_rollups(session: Any, shop_id: int) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:space, :shop)"),
                         {"space": NAMESPACE - 2**31, "shop": int(shop_id)})
+
+
+# SQLSTATEs that say "run the same transaction again": deadlock detected, serialization failure.
+RETRY_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def lost_race(exc: BaseException) -> bool:
+    """Return True when a transaction failed only because it met another one (retry it)."""
+    for candidate in (exc, getattr(exc, "orig", None)):
+        if getattr(candidate, "sqlstate", None) in RETRY_SQLSTATES:
+            return True
+    return "database is locked" in str(getattr(exc, "orig", None) or "")  # SQLite's busy timeout ran out
+

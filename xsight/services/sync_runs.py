@@ -92,10 +92,17 @@ def acquire(run: SyncRun, worker: str) -> bool:
 
 
 def is_stale(run: SyncRun) -> bool:
-    """Return True when an active run's worker has stopped renewing its lease."""
-    if run.status not in ACTIVE or run.heartbeat_at is None:
+    """Return True when an active run's worker stopped renewing its lease, or no worker ever took it.
+
+    A run still queued without a heartbeat a lease after it was created lost its task (a consumer
+    killed as it picked the task up, or a Redis restarted without persistence): queue it again.
+    """
+    if run.status not in ACTIVE:
         return False
-    return run.heartbeat_at < utcnow() - timedelta(seconds=LEASE_SECONDS)
+    cutoff = utcnow() - timedelta(seconds=LEASE_SECONDS)
+    if run.heartbeat_at is None:
+        return run.status == "queued" and run.created_at < cutoff
+    return run.heartbeat_at < cutoff
 
 
 def _renew(run: SyncRun) -> None:

@@ -16,7 +16,7 @@ from xsight.extensions import db
 from xsight.models import WebhookDelivery
 from xsight.models.types import utcnow
 from xsight.ops import context, metrics
-from xsight.services import compliance, installs, webhook_record
+from xsight.services import compliance, installs, locks, webhook_record
 from xsight.services.ingest import apply as ingest
 
 log = logging.getLogger(__name__)
@@ -75,8 +75,13 @@ def receive(shop_domain: str, topic: str, webhook_id: str, body: str,
     return Receipt("recorded", delivery_id)
 
 
-def process(delivery_id: int) -> str:
-    """Apply a recorded delivery once; a retriable failure is left for the task to retry."""
+def transient(exc: BaseException) -> bool:
+    """Return True for a failure that a later attempt can get past (retriable or a lost DB race)."""
+    return bool(getattr(exc, "retriable", False)) or locks.lost_race(exc)
+
+
+def process(delivery_id: int, final: bool = False) -> str:
+    """Apply a recorded delivery once; a retriable failure is left for the task to retry (unless final)."""
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.status in ("processed", "ignored", "malformed"):
         return "skipped"
@@ -86,7 +91,7 @@ def process(delivery_id: int) -> str:
                                json.loads(delivery.payload or "{}"))
     except Exception as exc:
         db.session.rollback()
-        delivery.status = "retrying" if getattr(exc, "retriable", False) else "failed"
+        delivery.status = "retrying" if transient(exc) and not final else "failed"
         delivery.error = f"{type(exc).__name__}: {exc}"[:2000]
         db.session.commit()
         metrics.WEBHOOKS_APPLIED.labels(delivery.topic, delivery.status).inc()

@@ -15,7 +15,7 @@ from xsight.extensions import db
 from xsight.models import Shop, SyncRun
 from xsight.models.types import utcnow
 from xsight.ops import context
-from xsight.services import backfill, incremental, installs, settings, sync_runs
+from xsight.services import backfill, incremental, installs, locks, settings, sync_runs
 from xsight.tasks.analytics import recompute_insights
 from xsight.tasks.context import task_app
 from xsight.tasks.queue import huey
@@ -57,7 +57,7 @@ def run_sync(run_id: int, task=None) -> str:
             return "taken_over"
         except Exception as exc:
             retries_left = getattr(task, "retries", 0) if task is not None else 0
-            if getattr(exc, "retriable", False) and retries_left:
+            if (getattr(exc, "retriable", False) or locks.lost_race(exc)) and retries_left:
                 db.session.rollback()
                 log.warning("sync run will be retried", extra={"sync_run_id": run_id})
                 raise

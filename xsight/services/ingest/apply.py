@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, scoped_session
 from xsight.errors import XSightError
 from xsight.models import Customer, Order, Product
 from xsight.models.types import utcnow
-from xsight.services import rollups
+from xsight.services import locks, rollups
 from xsight.services.crm import customer_changes
 from xsight.services.crm import facts as crm_facts
 from xsight.services.ingest import webhook_rows
@@ -47,6 +47,9 @@ def write_order(writer: Writer, rows: webhook_rows.OrderRows) -> None:
 
 def apply(session: Session | scoped_session[Any], shop_id: int, topic: str, payload: dict[str, Any]) -> str:
     """Apply a data webhook; return what was done (for the delivery record)."""
+    # Take the shop's write turn before the first row lock, not only at the rollup refresh: two
+    # deliveries of one shop that lock rows first and then wait for the turn deadlock (issue #9 soak).
+    locks.shop_rollups(session, shop_id)
     writer = Writer(session, shop_id)
     if topic in CUSTOMER_TOPICS:
         row = webhook_rows.customer(payload)

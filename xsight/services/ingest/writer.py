@@ -19,6 +19,7 @@ from xsight.models import (
     RefundLineItem,
 )
 from xsight.models.types import utcnow
+from xsight.services import locks
 from xsight.services.ingest import raw_upsert
 
 Row = dict[str, Any]
@@ -84,6 +85,9 @@ class Writer:
         rows = self._buffers.pop(table, [])
         if not rows:
             return
+        # The shop's write turn before the first row lock: a writer holding rows while it waits for
+        # the turn (taken again at the rollup refresh) deadlocks with one holding the turn (decision 075).
+        locks.shop_rollups(self.session, self.shop_id)
         if spec.parent and spec.fk:
             ids = self._parent_ids(spec.parent, {p for _, p in rows if p})
             missing = {p for _, p in rows if p not in ids}

@@ -11,9 +11,9 @@ from sqlalchemy import ColumnElement, Subquery, exists, func, or_, select
 
 from xsight.errors import NotFound
 from xsight.extensions import db
-from xsight.models import CustomerFactTag, Segment, SegmentMembership, Shop
+from xsight.models import Segment, SegmentMembership, Shop
 from xsight.models.types import to_minor
-from xsight.services.crm.facts import tag_key
+from xsight.services.crm.facts import has_tag_key, tag_key
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,7 @@ def like_pattern(text: str) -> str:
 
 def has_tag(facts: Subquery, shop_id: int, tag: str) -> ColumnElement[bool]:
     """Return whether the facts row's customer has `tag` (exact), from the indexed tag rows."""
-    t = CustomerFactTag
-    return exists().where(t.shop_id == shop_id, t.tag_key == tag_key(tag), t.tag == tag,
-                          t.customer_id == facts.c.customer_id)
+    return has_tag_key(facts, shop_id, tag_key(tag), tag)
 
 
 def total_key(f: CustomerFilters) -> CustomerFilters | None:

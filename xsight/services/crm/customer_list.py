@@ -14,7 +14,7 @@ from xsight.errors import BadRequest
 from xsight.extensions import db
 from xsight.models import Shop
 from xsight.models.types import from_minor
-from xsight.services.crm import keyset, totals
+from xsight.services.crm import keyset, planner, totals
 
 CENT = Decimal("0.01")
 DIRECTIONS = ("asc", "desc")
@@ -69,6 +69,7 @@ def page(shop: Shop, facts: Subquery, conditions: list[ColumnElement[bool]], *, 
     once per facts version (`totals`). None counts on every page.
     """
     key, walk = sort_key(facts, sort, direction)
+    planner.interactive(db.session)
     total = totals.total(db.session, shop.id, total_key, lambda: int(db.session.scalar(
         select(func.count()).select_from(facts).where(*conditions)) or 0))
     cursor = keyset.decode(after, sort, direction, key.kind) if after else None

@@ -22,6 +22,7 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
+    exists,
     func,
     insert,
     literal,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     update,
 )
 
+from xsight.extensions import db
 from xsight.models import Customer, CustomerFacts, CustomerFactTag, CustomerPrediction, CustomerStats
 from xsight.services.crm import totals
 
@@ -170,6 +172,21 @@ _TAG_KEY = {"postgresql": "translate(j.value, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abc
             "sqlite": "lower(j.value)"}
 _TAG_ITEMS = {"postgresql": "CROSS JOIN LATERAL jsonb_array_elements_text(f.customer_tags) AS j(value)",
               "sqlite": "CROSS JOIN json_each(f.customer_tags) AS j"}
+
+
+def has_tag_key(facts: Subquery, shop_id: int, key: str, tag: str | None = None) -> ColumnElement[bool]:
+    """Return whether the facts row's customer has a tag with this `tag_key` (and exactly `tag`, if given).
+
+    SQLite: `customer_id IN (…)`, built once into a temporary index (a correlated EXISTS re-runs its
+    probe per row, twice the cost). PostgreSQL: EXISTS, which it runs as a hashed lookup when the
+    tag's customers fit in memory and as an index probe per row when they do not; a NOT IN whose
+    subquery outgrows work_mem is rescanned for every row instead.
+    """
+    t = CustomerFactTag
+    where = [t.shop_id == shop_id, t.tag_key == key, *([t.tag == tag] if tag is not None else [])]
+    if db.engine.dialect.name == "postgresql":
+        return exists().where(*where, t.customer_id == facts.c.customer_id)
+    return facts.c.customer_id.in_(select(t.customer_id).where(*where))
 
 
 def tag_key(tag: str) -> str:

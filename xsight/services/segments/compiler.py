@@ -13,11 +13,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, exists, false, not_, or_, select, true
+from sqlalchemy import ColumnElement, Subquery, and_, false, not_, or_, select, true
 
-from xsight.models import CustomerFactTag, Order, OrderLineItem
+from xsight.models import Order, OrderLineItem
 from xsight.models.types import to_minor
-from xsight.services.crm.facts import tag_key
+from xsight.services.crm.facts import has_tag_key, tag_key
 from xsight.services.segments.dates import day_start, resolve
 from xsight.services.segments.fields import FIELDS, NEGATIVE
 
@@ -135,11 +135,7 @@ def _has_tag(facts: Subquery, tag: str, ctx: Context) -> ColumnElement[bool]:
     Reads the indexed `customer_fact_tags` rows, kept with the facts, whose `tag_key` is the tag
     with its ASCII letters lower-cased.
     """
-    t = CustomerFactTag
-    # EXISTS rather than IN: PostgreSQL turns NOT EXISTS into a hashed anti-join, while a NOT IN
-    # subquery that outgrows work_mem is rescanned per row.
-    return exists().where(t.shop_id == ctx.shop_id, t.tag_key == tag_key(tag),
-                          t.customer_id == facts.c.customer_id)
+    return has_tag_key(facts, ctx.shop_id, tag_key(tag))
 
 
 def _bought(facts: Subquery, product_gid: str, ctx: Context) -> ColumnElement[bool]:

@@ -11,11 +11,14 @@ from sqlalchemy.engine import Engine
 # Wait this long for a SQLite write lock before failing (the web process and the
 # embedded worker write to the same file).
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Read the database file through a memory map of up to this many bytes instead of read() calls into
+# a 2 MB page cache: a scan of 200k customer rows spent 40% of its CPU time copying pages.
+SQLITE_MMAP_BYTES = 512 * 1024 * 1024
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """Turn on WAL, foreign keys and a busy timeout for every SQLite connection."""
+    """Turn on WAL, foreign keys, a busy timeout and memory-mapped reads for every SQLite connection."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     cursor = dbapi_connection.cursor()
@@ -23,6 +26,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cursor.close()
 
 

@@ -54,7 +54,8 @@ def upgrade():
     sa.UniqueConstraint('shop_id', 'customer_id', 'tag', name=op.f('uq_customer_fact_tags_shop_id_customer_id_tag'))
     )
     with op.batch_alter_table('customer_fact_tags', schema=None) as batch_op:
-        batch_op.create_index('ix_customer_fact_tags_shop_key', ['shop_id', 'tag_key', 'customer_id'], unique=False)
+        batch_op.create_index('ix_customer_fact_tags_shop_key', ['shop_id', 'tag_key', 'customer_id', 'tag'],
+                              unique=False)
     dialect = op.get_bind().dialect.name
     op.execute(f"""
         INSERT INTO customer_fact_tags (shop_id, customer_id, tag, tag_key)

@@ -68,7 +68,8 @@ class CustomerFactTag(TenantMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "customer_fact_tags"
     __table_args__ = (
         UniqueConstraint("shop_id", "customer_id", "tag"),
-        Index("ix_customer_fact_tags_shop_key", "shop_id", "tag_key", "customer_id"),
+        # Covers both tag tests: rules (tag_key) and the list's exact filter (tag_key, then tag).
+        Index("ix_customer_fact_tags_shop_key", "shop_id", "tag_key", "customer_id", "tag"),
     )
 
     customer_id: Mapped[int] = mapped_column(

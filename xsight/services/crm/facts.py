@@ -31,9 +31,8 @@ from sqlalchemy import (
     update,
 )
 
-from xsight.extensions import db
 from xsight.models import Customer, CustomerFacts, CustomerFactTag, CustomerPrediction, CustomerStats
-from xsight.services.crm import totals
+from xsight.services.crm import planner, totals
 
 CHUNK = 500
 COLUMNS = ("customer_id", "customer_gid", "first_name", "last_name", "email", "amount_spent",
@@ -135,6 +134,7 @@ def rebuild(session: Any, shop_id: int) -> None:
     _fill(session, shop_id, None)
     _fill_tags(session, shop_id, None, [])
     totals.bump(session, shop_id)
+    planner.refresh_statistics(session, ("customer_facts", "customer_fact_tags"))
 
 
 PREDICTION_COLUMNS = ("rfm_group", "r_score", "f_score", "m_score", "p_alive", "churn_risk", "predicted_clv",
@@ -159,6 +159,7 @@ def refresh_predictions(session: Any, shop_id: int) -> None:
         m_score=case((p.c.m > 0, p.c.m), else_=None), p_alive=p.c.p_alive, churn_risk=p.c.churn_risk,
         predicted_clv=p.c.clv_12m, expected_next_order_date=p.c.next_order_at))
     totals.bump(session, shop_id)
+    planner.refresh_statistics(session, ("customer_facts",))
 
 
 def _fill(session: Any, shop_id: int, where: ColumnElement[bool] | None) -> None:
@@ -177,16 +178,14 @@ _TAG_ITEMS = {"postgresql": "CROSS JOIN LATERAL jsonb_array_elements_text(f.cust
 def has_tag_key(facts: Subquery, shop_id: int, key: str, tag: str | None = None) -> ColumnElement[bool]:
     """Return whether the facts row's customer has a tag with this `tag_key` (and exactly `tag`, if given).
 
-    SQLite: `customer_id IN (…)`, built once into a temporary index (a correlated EXISTS re-runs its
-    probe per row, twice the cost). PostgreSQL: EXISTS, which it runs as a hashed lookup when the
-    tag's customers fit in memory and as an index probe per row when they do not; a NOT IN whose
-    subquery outgrows work_mem is rescanned for every row instead.
+    A correlated EXISTS, answered from the covering (shop_id, tag_key, customer_id, tag) index: a
+    page walking a sort index probes it for a few rows only, and a count probes it once per row.
+    (`customer_id IN (…)` rebuilds the tag's whole id list for every page on SQLite, and PostgreSQL
+    rescans a NOT IN subquery per row once it outgrows work_mem.)
     """
     t = CustomerFactTag
     where = [t.shop_id == shop_id, t.tag_key == key, *([t.tag == tag] if tag is not None else [])]
-    if db.engine.dialect.name == "postgresql":
-        return exists().where(*where, t.customer_id == facts.c.customer_id)
-    return facts.c.customer_id.in_(select(t.customer_id).where(*where))
+    return exists().where(*where, t.customer_id == facts.c.customer_id)
 
 
 def tag_key(tag: str) -> str:

@@ -159,7 +159,6 @@ def refresh_predictions(session: Any, shop_id: int) -> None:
         m_score=case((p.c.m > 0, p.c.m), else_=None), p_alive=p.c.p_alive, churn_risk=p.c.churn_risk,
         predicted_clv=p.c.clv_12m, expected_next_order_date=p.c.next_order_at))
     totals.bump(session, shop_id)
-    planner.refresh_statistics(session, ("customer_facts",))
 
 
 def _fill(session: Any, shop_id: int, where: ColumnElement[bool] | None) -> None:

@@ -4,7 +4,7 @@ Run: .venv/bin/python -m bench.crm_queries [customers]      (SQLite in a temp fo
      DATABASE_URL=postgresql://... .venv/bin/python -m bench.crm_queries [customers]
 Best of 5 per query, wall-clock and this process's CPU time (on SQLite the database runs in this
 process, so CPU time is the query's own cost and barely moves with other load on the machine; on
-PostgreSQL it only covers the client). Also the segment preview's count, and each query's plan head.
+PostgreSQL it only covers the client). Also the segment preview's count.
 """
 
 from __future__ import annotations

@@ -135,7 +135,7 @@ def _has_tag(facts: Subquery, tag: str, ctx: Context) -> ColumnElement[bool]:
     Reads the indexed `customer_fact_tags` rows, kept with the facts, whose `tag_key` is the tag
     with its ASCII letters lower-cased.
     """
-    return has_tag_key(facts, ctx.shop_id, tag_key(tag))
+    return has_tag_key(facts, ctx.shop_id, tag_key(tag), scan=True)
 
 
 def _bought(facts: Subquery, product_gid: str, ctx: Context) -> ColumnElement[bool]:

@@ -24,8 +24,8 @@ def refresh_statistics(session: Any, tables: tuple[str, ...]) -> None:
 
     Autovacuum may not have caught up with a rewrite of 200k rows when the next list asks. SQLite is
     left without statistics, as before: with sampled statistics of the facts tables the second
-    refresh of 20 segments took 137 s instead of 4.5 s in the benchmark (not analysed further; full
-    statistics were not tried there, see decision 047).
+    refresh of 20 segments in the benchmark took twice as long as without, in a run whose build was
+    8x faster (not analysed further; full statistics were not tried there, see decision 047).
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text(f"ANALYZE {', '.join(tables)}"))

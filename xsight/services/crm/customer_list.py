@@ -35,11 +35,6 @@ _SAME = ("amount_spent", "number_of_orders", "average_order_value", "first_order
          "expected_next_order_date", "country", "email_subscription_status", "email", "created_at")
 
 
-def name_expression(facts: Subquery) -> ColumnElement[Any]:
-    """Return the lower-cased "first last" name of a facts row, NULL when it has none (stored, indexed)."""
-    return facts.c.name_key
-
-
 def sort_key(facts: Subquery, sort: str, direction: str) -> tuple[keyset.SortKey, str]:
     """Return the keyset sort key for a row field and the direction to walk its column in."""
     if sort not in SORT_KINDS:

@@ -17,11 +17,14 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 # Set in a pooled connection's info by a writer that turned SQLite's foreign-key checks off for
 # its own transaction (xsight.services.ingest.bulk_load); they are back on before reuse.
 FOREIGN_KEYS_OFF = "xsight_foreign_keys_off"
+# Read the database file through a memory map of up to this many bytes instead of read() calls into
+# a 2 MB page cache: a scan of 200k customer rows spent 40% of its CPU time copying pages.
+SQLITE_MMAP_BYTES = 512 * 1024 * 1024
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """Turn on WAL, foreign keys and a busy timeout for every SQLite connection."""
+    """Turn on WAL, foreign keys, a busy timeout and memory-mapped reads for every SQLite connection."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     cursor = dbapi_connection.cursor()
@@ -29,6 +32,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cursor.close()
 
 

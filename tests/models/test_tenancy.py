@@ -18,6 +18,8 @@ from xsight.models import (
     CustomerDataAccess,
     CustomerEvent,
     CustomerFacts,
+    CustomerFactsVersion,
+    CustomerFactTag,
     Order,
     OrderLineItem,
     Product,
@@ -67,7 +69,9 @@ def fill_shop(shop_id: int) -> None:
         SegmentTagRun(shop_id=shop_id, segment_id=segment.id, tag="xsight-all"),
         CustomerEvent(shop_id=shop_id, customer_id=customer.id, kind="customer_updated"),
         CustomerFacts(shop_id=shop_id, customer_id=customer.id, customer_gid=customer.shopify_gid,
-                      amount_spent=0, number_of_orders=0, customer_tags=[]),
+                      amount_spent=0, number_of_orders=0, customer_tags=["vip"]),
+        CustomerFactTag(shop_id=shop_id, customer_id=customer.id, tag="vip", tag_key="vip"),
+        CustomerFactsVersion(shop_id=shop_id, token=1),
     ])
     db.session.flush()
     db.session.add(RefundLineItem(shop_id=shop_id, shopify_gid="gid://shopify/RefundLineItem/1",
@@ -111,8 +115,8 @@ TENANT_MODELS = [ComplianceRequest, Customer, CustomerDataAccess, Order, OrderLi
                  ProductVariant, OrderEvent, DailyShop, CustomerStats, CustomerMonth, ModelRun,
                  CustomerPrediction,
                  Refund, RefundLineItem, Segment, SegmentMembership, SyncRun, WebhookDelivery,
-                 CustomerEvent, CustomerFacts, SegmentTagRun, CustomerDay, RangeCount,
-                 CustomerMonthSpend]
+                 CustomerEvent, CustomerFacts, CustomerFactTag, CustomerFactsVersion, SegmentTagRun,
+                 CustomerDay, RangeCount, CustomerMonthSpend]
 
 
 def test_every_tenant_table_is_covered() -> None:

@@ -4,7 +4,7 @@ from xsight.models.access_log import CustomerDataAccess
 from xsight.models.compliance import ComplianceRequest
 from xsight.models.customer import Customer
 from xsight.models.customer_event import CustomerEvent
-from xsight.models.customer_facts import CustomerFacts
+from xsight.models.customer_facts import CustomerFacts, CustomerFactsVersion, CustomerFactTag
 from xsight.models.order import Order, OrderLineItem, Refund, RefundLineItem
 from xsight.models.prediction import CustomerPrediction, ModelRun
 from xsight.models.product import Product, ProductVariant
@@ -21,7 +21,9 @@ __all__ = [
     "CustomerDataAccess",
     "CustomerDay",
     "CustomerEvent",
+    "CustomerFactTag",
     "CustomerFacts",
+    "CustomerFactsVersion",
     "CustomerMonth",
     "CustomerMonthSpend",
     "CustomerPrediction",

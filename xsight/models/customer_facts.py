@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xsight.extensions import db
@@ -26,6 +26,13 @@ class CustomerFacts(TenantMixin, db.Model):  # type: ignore[name-defined]
         Index("ix_customer_facts_shop_spent", "shop_id", "amount_spent", "customer_id"),
         Index("ix_customer_facts_shop_last", "shop_id", "last_order_date", "customer_id"),
         Index("ix_customer_facts_shop_group", "shop_id", "rfm_group", "customer_id"),
+        # The other sorts the customer list offers (decision 047).
+        Index("ix_customer_facts_shop_name", "shop_id", "name_key", "customer_id"),
+        Index("ix_customer_facts_shop_orders", "shop_id", "number_of_orders", "customer_id"),
+        Index("ix_customer_facts_shop_first", "shop_id", "first_order_date", "customer_id"),
+        Index("ix_customer_facts_shop_p_alive", "shop_id", "p_alive", "customer_id"),
+        Index("ix_customer_facts_shop_clv", "shop_id", "predicted_clv", "customer_id"),
+        Index("ix_customer_facts_shop_created", "shop_id", "created_at", "customer_id"),
     )
 
     customer_id: Mapped[int] = mapped_column(
@@ -33,6 +40,8 @@ class CustomerFacts(TenantMixin, db.Model):  # type: ignore[name-defined]
     customer_gid: Mapped[str] = mapped_column(String(120), nullable=False)
     first_name: Mapped[str | None] = mapped_column(String(255))
     last_name: Mapped[str | None] = mapped_column(String(255))
+    # lower(trim(first || ' ' || last)), NULL when empty: the name sort and search key.
+    name_key: Mapped[str | None] = mapped_column(String(511))
     email: Mapped[str | None] = mapped_column(String(320))
     amount_spent: Mapped[int] = mapped_column(BigInteger, nullable=False)
     number_of_orders: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -51,3 +60,29 @@ class CustomerFacts(TenantMixin, db.Model):  # type: ignore[name-defined]
     country: Mapped[str | None] = mapped_column(String(2))
     email_subscription_status: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CustomerFactTag(TenantMixin, db.Model):  # type: ignore[name-defined]
+    """One tag of one customer's facts row, so tag filters and rules probe an index, not JSON."""
+
+    __tablename__ = "customer_fact_tags"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "customer_id", "tag"),
+        # Covers both tag tests: rules (tag_key) and the list's exact filter (tag_key, then tag).
+        Index("ix_customer_fact_tags_shop_key", "shop_id", "tag_key", "customer_id", "tag"),
+    )
+
+    customer_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("customers.id", ondelete="CASCADE"), nullable=False)
+    tag: Mapped[str] = mapped_column(Text, nullable=False)
+    # The tag with ASCII letters lower-cased (and nothing else), as segment rules compare tags.
+    tag_key: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class CustomerFactsVersion(TenantMixin, db.Model):  # type: ignore[name-defined]
+    """A random token replaced on every write to a shop's facts: the key of cached list totals."""
+
+    __tablename__ = "customer_facts_versions"
+    __table_args__ = (UniqueConstraint("shop_id"),)
+
+    token: Mapped[int] = mapped_column(BigInteger, nullable=False)

@@ -72,7 +72,9 @@ TIMELINE = obj({"events": array(obj({"kind": {"type": "string", "enum": list(tim
 
 SCHEMAS: dict[str, Schema] = {
     "CustomerRow": CUSTOMER_ROW, "OrderRow": ORDER_ROW,
-    "CustomerPage": obj({"customers": array(ref("CustomerRow")), "total": INTEGER,
+    "CustomerPage": obj({"customers": array(ref("CustomerRow")), "total": {
+        **INTEGER, "description": "The exact count of all matches. GET /customers counts a filter once per "
+                                  "change to the shop's customer data and reuses that count on later pages."},
                          "next_cursor": ref("Cursor"), "currency": ref("Currency")}),
 }
 

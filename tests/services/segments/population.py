@@ -21,7 +21,7 @@ from xsight.models import (
 )
 from xsight.services.crm import facts
 
-TAGS = ("vip", "VIP", "Wholesale", "newsletter", "café", "b2b", "x'; DROP TABLE customers; --")
+TAGS = ("vip", "VIP", "Wholesale", "newsletter", "café", "CAFÉ", "b2b", "x'; DROP TABLE customers; --")
 COUNTRIES = ("US", "CA", "GB", "DE", None)
 EMAIL = ("SUBSCRIBED", "NOT_SUBSCRIBED", "UNSUBSCRIBED", "PENDING", None)
 PRODUCTS = tuple(f"gid://shopify/Product/{n}" for n in (11, 12, 13, 14))

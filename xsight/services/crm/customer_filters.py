@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, cast, exists, func, literal, or_, select
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import ColumnElement, Subquery, exists, func, or_, select
 
 from xsight.errors import NotFound
 from xsight.extensions import db
 from xsight.models import Segment, SegmentMembership, Shop
 from xsight.models.types import to_minor
-from xsight.services.crm.customer_list import name_expression
+from xsight.services.crm.facts import has_tag_key, tag_key
 
 
 @dataclass(frozen=True)
@@ -49,12 +47,14 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def has_tag(column: ColumnElement[Any], tag: str) -> ColumnElement[bool]:
-    """Return whether a JSON list-of-strings column contains `tag` (exact), on either backend."""
-    if db.engine.dialect.name == "postgresql":
-        return column.op("@>")(cast(literal(json.dumps([tag])), JSONB))
-    items = func.json_each(column).table_valued("value").alias("tag_items")
-    return exists(select(literal(1)).select_from(items).where(items.c.value == tag))
+def has_tag(facts: Subquery, shop_id: int, tag: str) -> ColumnElement[bool]:
+    """Return whether the facts row's customer has `tag` (exact), from the indexed tag rows."""
+    return has_tag_key(facts, shop_id, tag_key(tag), tag)
+
+
+def total_key(f: CustomerFilters) -> CustomerFilters | None:
+    """Return the key the filter's total may be cached under; None when it reads more than facts."""
+    return f if f.segment_id is None else None  # memberships change without a facts write
 
 
 def is_member(facts: Subquery, shop_id: int, segment_id: int) -> ColumnElement[bool]:
@@ -80,7 +80,7 @@ def conditions(shop: Shop, facts: Subquery, f: CustomerFilters) -> list[ColumnEl
     if f.q:
         pattern = like_pattern(f.q)
         found.append(or_(func.lower(c.email).like(pattern, escape="\\"),
-                         name_expression(facts).like(pattern, escape="\\")))
+                         c.name_key.like(pattern, escape="\\")))
     for column, values in ((c.rfm_group, f.rfm_group), (c.churn_risk, f.churn_risk),
                            (c.country, f.country)):
         if values:
@@ -88,7 +88,7 @@ def conditions(shop: Shop, facts: Subquery, f: CustomerFilters) -> list[ColumnEl
     if f.email_subscription_status:
         found.append(func.lower(c.email_subscription_status).in_(
             [v.lower() for v in f.email_subscription_status]))
-    found += [has_tag(c.customer_tags, tag) for tag in f.tag]
+    found += [has_tag(facts, shop.id, tag) for tag in f.tag]
     found += _range(c.p_alive, f.p_alive_min, f.p_alive_max)
     found += _range(c.predicted_clv, None if f.clv_min is None else float(f.clv_min),
                     None if f.clv_max is None else float(f.clv_max))

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Subquery, case, func, literal, select
+from sqlalchemy import ColumnElement, Subquery, case, func, select
 
 from xsight.errors import BadRequest
 from xsight.extensions import db
 from xsight.models import Shop
 from xsight.models.types import from_minor
-from xsight.services.crm import keyset
+from xsight.services.crm import keyset, planner, totals
 
 CENT = Decimal("0.01")
 DIRECTIONS = ("asc", "desc")
@@ -34,12 +35,6 @@ _SAME = ("amount_spent", "number_of_orders", "average_order_value", "first_order
          "expected_next_order_date", "country", "email_subscription_status", "email", "created_at")
 
 
-def name_expression(facts: Subquery) -> ColumnElement[Any]:
-    """Return the lower-cased "first last" name of a facts row, NULL when it has none."""
-    full = func.coalesce(facts.c.first_name, "") + literal(" ") + func.coalesce(facts.c.last_name, "")
-    return func.nullif(func.lower(func.trim(full)), "")
-
-
 def sort_key(facts: Subquery, sort: str, direction: str) -> tuple[keyset.SortKey, str]:
     """Return the keyset sort key for a row field and the direction to walk its column in."""
     if sort not in SORT_KINDS:
@@ -54,7 +49,7 @@ def sort_key(facts: Subquery, sort: str, direction: str) -> tuple[keyset.SortKey
     elif sort == "churn_risk":  # by severity, not alphabetically
         column = case({"low": 1, "medium": 2, "high": 3}, value=facts.c.churn_risk, else_=None)
     elif sort == "name":
-        column = name_expression(facts)
+        column = facts.c.name_key
     else:
         column = facts.c.customer_id if sort == "id" else facts.c.customer_gid
     return keyset.SortKey(column, SORT_KINDS[sort], facts.c.customer_id,
@@ -62,17 +57,18 @@ def sort_key(facts: Subquery, sort: str, direction: str) -> tuple[keyset.SortKey
 
 
 def page(shop: Shop, facts: Subquery, conditions: list[ColumnElement[bool]], *, sort: str,
-         direction: str, limit: int, after: str | None) -> dict[str, Any]:
-    """Return one page of customer rows matching every condition, with the total and the next cursor."""
+         direction: str, limit: int, after: str | None, total_key: Hashable | None = None) -> dict[str, Any]:
+    """Return one page of customer rows matching every condition, with the total and the next cursor.
+
+    `total_key` names the filter when its total depends on the facts alone; the total is then counted
+    once per facts version (`totals`). None counts on every page.
+    """
     key, walk = sort_key(facts, sort, direction)
-    total = db.session.scalar(select(func.count()).select_from(facts).where(*conditions))
-    # Two steps: order narrow (id, sort value) rows, then read the full rows of one page by id, so
-    # the database sorts two columns instead of every column of every match.
-    query = select(facts.c.customer_id, key.column.label("sort_value")).where(*conditions)
-    if after:
-        value, row_id = keyset.decode(after, sort, direction, key.kind)
-        query = query.where(keyset.after(key, walk, value, row_id))
-    keys = db.session.execute(query.order_by(*keyset.order_by(key, walk)).limit(limit + 1)).all()
+    planner.interactive(db.session)
+    total = totals.total(db.session, shop.id, total_key, lambda: int(db.session.scalar(
+        select(func.count()).select_from(facts).where(*conditions)) or 0))
+    cursor = keyset.decode(after, sort, direction, key.kind) if after else None
+    keys = _page_keys(facts, conditions, key, walk, cursor, limit + 1)
     more, keys = len(keys) > limit, keys[:limit]
     next_cursor = (keyset.encode(sort, direction, key.kind, keys[-1].sort_value, keys[-1].customer_id)
                    if more and keys else None)
@@ -80,8 +76,34 @@ def page(shop: Shop, facts: Subquery, conditions: list[ColumnElement[bool]], *, 
     found = {row.customer_id: row for row in db.session.execute(
         select(facts).where(facts.c.customer_id.in_(ids)))} if ids else {}
     today = local_today(shop)
-    return {"customers": [row_for_day(found[i], today) for i in ids if i in found], "total": int(total or 0),
+    return {"customers": [row_for_day(found[i], today) for i in ids if i in found], "total": total,
             "next_cursor": next_cursor, "currency": shop.currency}
+
+
+def _page_keys(facts: Subquery, conditions: list[ColumnElement[bool]], key: keyset.SortKey, walk: str,
+               cursor: tuple[Any, int] | None, n: int) -> list[Any]:
+    """Return up to n narrow (customer_id, sort_value) rows after the cursor, NULL sort values last.
+
+    Two steps: the rows with a value (ordered by the value and the id, which a (shop_id, column,
+    customer_id) index serves in either direction on both backends), then, if the page is not full,
+    the rows without one in id order. One ORDER BY ... NULLS LAST would need the index's NULL
+    placement to match the direction, which holds for one direction only on each backend.
+    """
+    base = select(facts.c.customer_id, key.column.label("sort_value")).where(*conditions)
+    found: list[Any] = []
+    if cursor is None or cursor[0] is not None:
+        valued = base.where(key.column.is_not(None)) if key.nullable else base
+        if cursor is not None:
+            valued = valued.where(keyset.after_value(key, walk, *cursor))
+        found = list(db.session.execute(valued.order_by(*keyset.order_by(key, walk, nulls=False))
+                                        .limit(n)).all())
+    if key.nullable and len(found) < n:
+        tail = base.where(key.column.is_(None))
+        if cursor is not None and cursor[0] is None:
+            tail = tail.where(keyset.after(key, walk, None, cursor[1]))
+        ident = key.id_column.asc() if walk == "asc" else key.id_column.desc()
+        found += db.session.execute(tail.order_by(ident).limit(n - len(found))).all()
+    return found
 
 
 def local_today(shop: Shop) -> date:

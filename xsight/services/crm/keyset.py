@@ -30,13 +30,32 @@ class SortKey:
     nullable: bool = True
 
 
-def order_by(key: SortKey, direction: str) -> list[ColumnElement[Any]]:
-    """Return ORDER BY terms: the sort column with NULLs last, then the id in the same direction."""
+def order_by(key: SortKey, direction: str, *, nulls: bool = True) -> list[ColumnElement[Any]]:
+    """Return ORDER BY terms: the sort column with NULLs last, then the id in the same direction.
+
+    `nulls=False` is for a query that already excludes NULL sort values: plain ASC/DESC, which an
+    index on (column, id) serves in both directions.
+    """
+    last = key.nullable and nulls
     if direction == "asc":
-        first = key.column.asc().nulls_last() if key.nullable else key.column.asc()
+        first = key.column.asc().nulls_last() if last else key.column.asc()
         return [first, key.id_column.asc()]
-    first = key.column.desc().nulls_last() if key.nullable else key.column.desc()
+    first = key.column.desc().nulls_last() if last else key.column.desc()
     return [first, key.id_column.desc()]
+
+
+def after_value(key: SortKey, direction: str, value: Any, row_id: int) -> ColumnElement[bool]:
+    """Return the condition for rows with a sort value strictly after (value, row_id), NULLs aside.
+
+    A row-value comparison, which both backends answer from a (column, id) index.
+    """
+    col, ident = key.column, key.id_column
+    if col is ident:
+        return ident > row_id if direction == "asc" else ident < row_id
+    # Bind with the columns' types (money columns store integer units, dates need their format).
+    here = tuple_(col, ident)
+    bound = tuple_(literal(value, type_=col.type), literal(row_id, type_=ident.type))
+    return here > bound if direction == "asc" else here < bound
 
 
 def after(key: SortKey, direction: str, value: Any, row_id: int) -> ColumnElement[bool]:

@@ -13,10 +13,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, false, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, Subquery, and_, false, not_, or_, select, true
 
 from xsight.models import Order, OrderLineItem
 from xsight.models.types import to_minor
+from xsight.services.crm.facts import has_tag_key, tag_key
 from xsight.services.segments.dates import day_start, resolve
 from xsight.services.segments.fields import FIELDS, NEGATIVE
 
@@ -129,13 +130,12 @@ def _days_since(last: Any, op: str, value: Any, ctx: Context) -> ColumnElement[b
 
 
 def _has_tag(facts: Subquery, tag: str, ctx: Context) -> ColumnElement[bool]:
-    """True when the customer has the tag, compared case-insensitively (ASCII letters)."""
-    column = facts.c.customer_tags
-    if ctx.dialect == "postgresql":
-        items = func.jsonb_array_elements_text(column).table_valued("value")
-    else:
-        items = func.json_each(column).table_valued("value")
-    return select(items.c.value).where(func.lower(items.c.value) == _ascii_lower(tag)).exists()
+    """True when the customer has the tag, compared case-insensitively (ASCII letters only).
+
+    Reads the indexed `customer_fact_tags` rows, kept with the facts, whose `tag_key` is the tag
+    with its ASCII letters lower-cased.
+    """
+    return has_tag_key(facts, ctx.shop_id, tag_key(tag), scan=True)
 
 
 def _bought(facts: Subquery, product_gid: str, ctx: Context) -> ColumnElement[bool]:
@@ -146,7 +146,3 @@ def _bought(facts: Subquery, product_gid: str, ctx: Context) -> ColumnElement[bo
                      Order.shop_id == ctx.shop_id, Order.customer_id.is_not(None),
                      Order.test.is_(False), Order.cancelled_at.is_(None)))
     return facts.c.customer_id.in_(buyers)
-
-
-def _ascii_lower(text: str) -> str:
-    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text)

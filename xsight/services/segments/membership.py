@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, insert, literal, select, text, update
 from xsight.extensions import db
 from xsight.models import Segment, SegmentMembership, Shop
 from xsight.models.types import utcnow
+from xsight.services.crm import planner
 from xsight.services.segments import query
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ def refresh(segment_id: int, now: datetime | None = None) -> dict[str, int] | No
     segment = db.session.get(Segment, segment_id)
     shop = db.session.get(Shop, locked.shop_id)
     assert segment is not None and shop is not None
+    planner.interactive(db.session)
     facts, where = query.condition(shop, segment.rules, now)
     m = SegmentMembership.__table__
     open_stay = and_(m.c.shop_id == shop.id, m.c.segment_id == segment.id, m.c.left_at.is_(None))

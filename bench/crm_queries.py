@@ -1,0 +1,87 @@
+"""Time the customer list's SQL alone, per bench case: the total's count, the first and a deep page.
+
+Run: .venv/bin/python -m bench.crm_queries [customers]      (SQLite in a temp folder)
+     DATABASE_URL=postgresql://... .venv/bin/python -m bench.crm_queries [customers]
+Best of 5 per query, wall-clock and this process's CPU time (on SQLite the database runs in this
+process, so CPU time is the query's own cost and barely moves with other load on the machine; on
+PostgreSQL it only covers the client). Also the segment preview's count.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bench.crm_bench import CASES, deep_cursor
+from bench.crm_data import build
+from bench.segments_bench import THREE_LEVELS
+from tests.conftest import make_settings, reset_database
+from xsight import create_app
+from xsight.extensions import db
+from xsight.models import Shop
+from xsight.services.crm import keyset, planner
+from xsight.services.crm.customer_filters import conditions
+from xsight.services.crm.customer_list import _page_keys, sort_key
+from xsight.services.crm.facts import customer_facts
+from xsight.services.segments import query
+from xsight.services.segments.text import parse
+
+
+def best(fn: Callable[[], Any], n: int = 5) -> tuple[float, float]:
+    """Return the best wall and CPU milliseconds of n runs."""
+    wall = cpu = float("inf")
+    for _ in range(n):
+        w, c = time.perf_counter(), time.process_time()
+        fn()
+        wall, cpu = min(wall, time.perf_counter() - w), min(cpu, time.process_time() - c)
+    return wall * 1000, cpu * 1000
+
+
+def case(shop: Shop, q: str, f: Any) -> list[tuple[float, float]]:
+    """Return the timings of one case's count, first page keys and deep page keys."""
+    params = dict(part.split("=", 1) for part in q.split("&") if part)
+    sort, direction = params.get("sort", "amount_spent"), params.get("direction", "desc")
+    facts = customer_facts(shop.id)
+    where = conditions(shop, facts, f)
+    key, walk = sort_key(facts, sort, direction)
+    cursor = deep_cursor(shop, q, f)
+    deep = keyset.decode(cursor, sort, direction, key.kind) if cursor else None
+    return [best(lambda: db.session.scalar(select(func.count()).select_from(facts).where(*where))),
+            best(lambda: _page_keys(facts, where, key, walk, None, 51)),
+            best(lambda: _page_keys(facts, where, key, walk, deep, 51))]
+
+
+def main() -> None:
+    """Build the shop, then time every case's queries and print a Markdown table."""
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(make_settings(Path(folder)))
+        with app.app_context():
+            reset_database()
+            db.create_all()
+            shop = Shop(domain="bench-queries.myshopify.com", installed=True,
+                        iana_timezone="America/New_York")
+            db.session.add(shop)
+            db.session.commit()
+            build(db.session, shop.id, n)
+            planner.interactive(db.session)
+            print(f"{n:,} customers on {db.engine.dialect.name}; best of 5, ms wall / ms CPU\n")
+            print("| case | count | first page keys | deep page keys |\n|---|---:|---:|---:|")
+            for label, q, f in CASES:
+                print(f"| {label} | " + " | ".join(f"{w:.1f} / {c:.1f}" for w, c in case(shop, q, f)) + " |",
+                      flush=True)
+            facts, rule = query.condition(shop, parse(THREE_LEVELS))
+            w, c = best(lambda: db.session.scalar(select(func.count()).select_from(facts).where(rule)))
+            print(f"\nsegment preview count (three-level rule): {w:.1f} ms wall / {c:.1f} ms CPU")
+            db.session.remove()
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

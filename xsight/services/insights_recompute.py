@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import delete
+from threadpoolctl import threadpool_limits
 
 from xsight.analytics import cohorts, holdout, rfm
 from xsight.analytics.transactions import summarize
@@ -104,7 +105,9 @@ def recompute(shop_id: int) -> ModelRun:
     db.session.add(run)
     db.session.commit()
     try:
-        _compute(shop, run, today)
+        # The fits call BLAS on 4x4 problems: a BLAS thread pool only spins (~0.5 s CPU per run).
+        with threadpool_limits(limits=1, user_api="blas"):
+            _compute(shop, run, today)
     except Exception as exc:
         db.session.rollback()
         log.exception("insights recompute failed", extra={"shop_id": shop_id})
@@ -150,9 +153,24 @@ def _compute(shop: Shop, run: ModelRun, today: date) -> None:
     rows, per_customer = _rows(shop.id, run.id, today, b, summary, predicted)
     run.summary = {"rfm": models.rfm_summary(*per_customer), "cohorts": _cohorts(b, today),
                    "predictions": models.distributions(rows) if fit else None}
-    db.session.execute(delete(CustomerPrediction).where(CustomerPrediction.shop_id == shop.id))
-    raw_sql.insert_many("customer_predictions", COLUMNS, list(zip(*(rows[c] for c in COLUMNS), strict=True)))
+    _store(shop.id, run.id, list(zip(*(rows[c] for c in COLUMNS), strict=True)))
     run.finished_at = utcnow()
+
+
+def _store(shop_id: int, run_id: int, rows: list[tuple[Any, ...]]) -> None:
+    """Replace the shop's prediction rows with this run's (decision 033).
+
+    PostgreSQL: delete and COPY (a delete only marks rows; an update writes a new version and index
+    entries). SQLite: upsert by customer key, then delete the keys this run no longer has (a delete plus
+    an insert rewrites every index; an upsert leaves the key index alone).
+    """
+    p = CustomerPrediction
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(delete(p).where(p.shop_id == shop_id))
+        raw_sql.insert_many("customer_predictions", COLUMNS, rows)
+        return
+    raw_sql.upsert_many("customer_predictions", COLUMNS, ("shop_id", "customer_key"), rows)
+    db.session.execute(delete(p).where(p.shop_id == shop_id, p.model_run_id != run_id))
 
 
 def _rows(shop_id: int, run_id: int, today: date, b: Buyers, summary: Any,

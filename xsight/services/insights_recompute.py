@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from threadpoolctl import threadpool_limits
 
 from xsight.analytics import cohorts, holdout, rfm
@@ -26,6 +26,7 @@ from xsight.services import raw_sql
 log = logging.getLogger(__name__)
 MIN_REPEAT_BUYERS = 200  # issue 6: below this (or MIN_HISTORY_DAYS) the shop gets "not enough data"
 MIN_HISTORY_DAYS = 90
+RECOMPUTE_WORK_MEM = "64MB"  # PostgreSQL, this transaction only
 EPOCH = 719_163  # date(1970, 1, 1).toordinal()
 COLUMNS = ("shop_id", "model_run_id", "customer_key", "customer_id", "orders", "net_sales", "recency_days",
            "p_alive", "expected_30d", "expected_90d", "clv_12m", "next_order_at", "churn_risk", "r", "f", "m",
@@ -60,6 +61,9 @@ def _buyers(shop_id: int) -> Buyers:
     so no per-row string reaches Python.
     """
     where = f"FROM customer_days WHERE shop_id = {int(shop_id)} AND lq_orders > 0"
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The per-key count hashes ~200k keys: at the default 4 MB it spills to disk in batches.
+        db.session.execute(text(f"SET LOCAL work_mem = '{RECOMPUTE_WORK_MEM}'"))
     keys = raw_sql.fetch_all(f"SELECT customer_key, count(*) {where} GROUP BY customer_key "
                              "ORDER BY customer_key")
     rows = raw_sql.fetch_all(f"SELECT day_number, lq_orders, lq_net {where} "

@@ -42,8 +42,7 @@ class CustomerPrediction(TenantMixin, db.Model):  # type: ignore[name-defined]
 
     __tablename__ = "customer_predictions"
     __table_args__ = (
-        # Unique: SQLite upserts a run's rows over the last run's (decision 033).
-        Index("ux_customer_predictions_shop_key", "shop_id", "customer_key", unique=True),
+        Index("ix_customer_predictions_shop_key", "shop_id", "customer_key"),
         Index("ix_customer_predictions_shop_risk_clv", "shop_id", "churn_risk", "clv_12m"),
     )
 

@@ -45,21 +45,3 @@ def insert_many(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     finally:
         cursor.close()
 
-
-def upsert_many(table: str, columns: Sequence[str], key: Sequence[str], rows: Sequence[Sequence[Any]],
-                session: Any = None) -> None:
-    """Insert tuples, updating every other column of the row that already has the same `key` (SQLite).
-
-    An update that leaves the key's index alone costs SQLite about half a delete plus an insert.
-    """
-    session = session or db.session
-    assert session.get_bind().dialect.name == "sqlite", "upsert_many is for SQLite (PostgreSQL: COPY)"
-    others = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
-    sql = (f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - names are ours, values bound
-           f"VALUES ({', '.join('?' * len(columns))}) ON CONFLICT ({', '.join(key)}) DO UPDATE SET {others}")
-    cursor = _cursor(session)
-    try:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start:start + BATCH])
-    finally:
-        cursor.close()

@@ -44,4 +44,3 @@ def insert_many(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
             cursor.executemany(sql, rows[start:start + BATCH])
     finally:
         cursor.close()
-

@@ -33,6 +33,7 @@ from xsight.services import insights_recompute, rollups
 END = datetime(2026, 11, 20, tzinfo=UTC)
 WEEKS = 156.0
 CHUNK = 20_000
+ANALYTICS_PATHS = ("rfm", "cohorts?months=12", "predictions", "model-quality")
 DERIVED = ("customer_predictions", "model_runs", "order_events", "daily_shop", "customer_stats",
            "customer_months", "customer_days", "range_counts", "customer_month_spend")
 
@@ -160,6 +161,9 @@ def main() -> None:
     parser.add_argument("--generate-only", action="store_true", help="stop after the raw rows are written")
     parser.add_argument("--recompute-only", action="store_true",
                         help="with --reuse: keep the rollups of the last run and time one insights recompute")
+    parser.add_argument("--http-only", action="store_true",
+                        help="with --reuse: keep the rollups and results of the last run and time only the "
+                        "endpoints, without the plain-SQL baselines")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="insights-bench-"))
     sqlite_file = Path(args.reuse) if args.reuse else folder / "bench.sqlite3"
@@ -184,6 +188,9 @@ def main() -> None:
             if args.recompute_only:
                 timed(lambda: insights_recompute.recompute(existing), "recompute")
                 print(f"load average: {os.getloadavg()}")
+                return
+            if args.http_only:
+                _endpoints(app, existing, args.samples, None, None, rows, postgres)
                 return
             # Keep only the raw rows: derived tables are recreated from the current models.
             for name in DERIVED:
@@ -214,11 +221,28 @@ def main() -> None:
                      f"{t_recompute:.2f} s (CPU {CPU['recompute']:.2f} s)", "-"))
         t_base_rfm = min(timed(lambda: baseline_rfm(sid)) for _ in range(2))
         t_base_coh = min(timed(lambda: baseline_cohorts(sid, postgres)) for _ in range(2))
+    _endpoints(app, sid, args.samples, t_base_rfm, t_base_coh, rows, postgres, args.customers, n_orders)
+
+
+def _plain(ms: float, measured: bool) -> str:
+    return f"{ms:.1f} ms" if measured else "-"
+
+
+def _endpoints(app: Any, sid: int, samples: int, t_base_rfm: float | None, t_base_coh: float | None,
+               rows: list[tuple[str, str, str]], postgres: bool, customers: int | None = None,
+               n_orders: int | None = None) -> None:
+    """Time the dashboard and analytics endpoints (and the baselines when given) and print the table."""
+    baseline = t_base_rfm is not None
     client, auth = app.test_client(), ShopifyHelper()
+    for path in ("dashboard?top=5", *(f"analytics/{p}" for p in ANALYTICS_PATHS)):  # warm (first request)
+        assert client.get(f"/api/v1/{path}", headers=auth.auth("bench.myshopify.com")).status_code == 200
     rnd = random.Random(7)
     first_day = (END - timedelta(weeks=WEEKS)).date()
-    dash, dash_cpu, base, lengths = [], [], [], []
-    for _ in range(args.samples):
+    dash: list[float] = []
+    dash_cpu: list[float] = []
+    base: list[float] = []
+    lengths: list[int] = []
+    for _ in range(samples):
         length = rnd.choice([7, 30, 90, 365, 730])
         start = first_day + timedelta(days=rnd.randrange(int(WEEKS * 7) - length))
         end = start + timedelta(days=length - 1)
@@ -229,10 +253,13 @@ def main() -> None:
         dash.append(time.perf_counter() - t0)
         dash_cpu.append(time.process_time() - c0)
         assert r.status_code == 200, r.json
-        with app.app_context():
-            base.append(timed(lambda s=start, e=end: baseline_dashboard(sid, s, e)))
-    rows.append((f"GET /dashboard p95 ({args.samples} random ranges of 7-730 days)",
-                 f"{p95(dash):.1f} ms (CPU {p95(dash_cpu):.1f} ms)", f"{p95(base):.1f} ms"))
+        if baseline:
+            with app.app_context():
+                base.append(timed(lambda s=start, e=end: baseline_dashboard(sid, s, e)))
+        else:
+            base.append(float("nan"))
+    rows.append((f"GET /dashboard p95 ({samples} random ranges of 7-730 days)",
+                 f"{p95(dash):.1f} ms (CPU {p95(dash_cpu):.1f} ms)", _plain(p95(base), baseline)))
     for length in (7, 30, 90, 365, 730):
         mine = [t for t, n in zip(dash, lengths, strict=True) if n == length]
         cpu = [t for t, n in zip(dash_cpu, lengths, strict=True) if n == length]
@@ -240,25 +267,24 @@ def main() -> None:
         if mine:
             rows.append((f"GET /dashboard, {length}-day ranges ({len(mine)}): max",
                          f"{max(mine) * 1000:.1f} ms (CPU {max(cpu) * 1000:.1f} ms)",
-                         f"{max(theirs) * 1000:.1f} ms"))
-    for path, baseline in (("rfm", t_base_rfm), ("cohorts?months=12", t_base_coh), ("predictions", None),
-                           ("model-quality", None)):
-        samples, cpus = [], []
-        for _ in range(args.samples):
+                         _plain(max(theirs) * 1000, baseline)))
+    for path, base_s in zip(ANALYTICS_PATHS, (t_base_rfm, t_base_coh, None, None), strict=True):
+        times, cpus = [], []
+        for _ in range(samples):
             headers = auth.auth("bench.myshopify.com")
             t0, c0 = time.perf_counter(), time.process_time()
             r = client.get(f"/api/v1/analytics/{path}", headers=headers)
-            samples.append(time.perf_counter() - t0)
+            times.append(time.perf_counter() - t0)
             cpus.append(time.process_time() - c0)
             assert r.status_code == 200
-        rows.append((f"GET /analytics/{path} p95", f"{p95(samples):.1f} ms (CPU {p95(cpus):.1f} ms)",
-                     f"{baseline * 1000:.0f} ms" if baseline else "-"))
+        rows.append((f"GET /analytics/{path} p95", f"{p95(times):.1f} ms (CPU {p95(cpus):.1f} ms)",
+                     f"{base_s * 1000:.0f} ms" if base_s else "-"))
     backend = "PostgreSQL" if postgres else "SQLite"
     print(f"load average at the end: {os.getloadavg()}")
-    print(f"\n{backend}: {args.customers} customers, {n_orders} orders\n")
+    print(f"\n{backend}: {customers or 'reused'} customers, {n_orders or 'reused'} orders\n")
     print("| step | XSight | plain SQL over raw tables |\n|---|---:|---:|")
-    for name, ours, theirs in rows:
-        print(f"| {name} | {ours} | {theirs} |")
+    for step, ours, plain in rows:
+        print(f"| {step} | {ours} | {plain} |")
 
 
 if __name__ == "__main__":

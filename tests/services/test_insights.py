@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from tests.services.orders_factory import Line, seed_shop, write_order
 from xsight.extensions import db
@@ -84,6 +85,43 @@ def test_prediction_rows_carry_each_buyers_lifetime(shop: Shop) -> None:
         label = s.first_order_date.strftime("%Y-%m")
         by_month[label] = by_month.get(label, 0) + 1
     assert sizes == {m: n for m, n in by_month.items() if m in sizes} and sum(sizes.values()) > 0
+
+
+PREDICTION_VALUES = ("customer_key", "customer_id", "orders", "net_sales", "recency_days", "p_alive",
+                     "expected_30d", "expected_90d", "clv_12m", "next_order_at", "churn_risk", "r", "f", "m",
+                     "fm", "rfm_group")
+
+
+def stored(shop_id: int) -> list[tuple[Any, ...]]:
+    p = CustomerPrediction.__table__.c
+    return [tuple(r) for r in db.session.execute(select(*(p[c] for c in PREDICTION_VALUES))
+                                                 .where(p.shop_id == shop_id).order_by(p.customer_key))]
+
+
+def test_rows_written_over_the_last_runs_equal_rows_written_afresh(shop: Shop) -> None:
+    seed_shop(shop.id, 300, seed=11)
+    gone = Customer(shop_id=shop.id, shopify_gid="gid://shopify/Customer/gone", tags=[],
+                    synced_at=datetime.now(UTC))
+    db.session.add(gone)
+    db.session.commit()
+    insights_recompute.recompute(shop.id)
+    assert gone.shopify_gid in [row[0] for row in stored(shop.id)]
+    # Between runs one customer goes away, a new one arrives and a buyer orders again.
+    gone.deleted_at = datetime.now(UTC)
+    write_order(shop.id, "again", "2026-11-19T10:00", [Line(2, "30")], customer="gid://shopify/Customer/3")
+    db.session.add(Customer(shop_id=shop.id, shopify_gid="gid://shopify/Customer/new", tags=[],
+                            synced_at=datetime.now(UTC)))
+    db.session.commit()
+    run = insights_recompute.recompute(shop.id)
+    over_last = stored(shop.id)
+    assert {p.model_run_id for p in predictions(shop.id)} == {run.id}
+    keys = [row[0] for row in over_last]
+    assert gone.shopify_gid not in keys and "gid://shopify/Customer/new" in keys
+    assert len(set(keys)) == len(keys)
+    db.session.execute(delete(CustomerPrediction).where(CustomerPrediction.shop_id == shop.id))
+    db.session.commit()
+    insights_recompute.recompute(shop.id)
+    assert stored(shop.id) == over_last
 
 
 def test_small_shop_gets_not_enough_data_but_rfm(shop: Shop) -> None:

@@ -90,12 +90,22 @@ def test_top_customers_threshold_search_on_a_simulated_shop(shop: Shop,
     seed_shop(shop.id, 400, weeks=40.0)
     orders = truth_ranges.counted_orders(shop.id)
     last = max(o.day for o in orders)
+    rounds: list[int] = []
+    floors = 0
+    read_lists = range_queries._read_lists
+    monkeypatch.setattr(range_queries, "_read_lists",
+                        lambda *a: rounds.append(a[-1]) or read_lists(*a))  # type: ignore[func-returns-value]
     for start, end in [(last - timedelta(days=n), last) for n in (0, 6, 29, 90, 279)]:
         _, ranked = truth_ranges.range_figures(orders, start, end)
-        for top, first_read in ((1, 1), (2, 1), (5, 32), (40, 32)):  # first_read 1: many small rounds
+        for top, first_read in ((1, 1), (2, 1), (5, 32), (40, 32)):  # first_read 1: a tiny first round
             monkeypatch.setattr(range_queries, "FIRST_READ", first_read)
+            rounds.clear()
             got = [(k, n, from_minor(v)) for k, n, v in range_queries.top_spenders(shop.id, start, end, top)]
             assert got == ranked[:top], (start, end, top)
+            # Once a floor is set, that round reads every row above it, so it is the last.
+            assert rounds and not any(rounds[:-1]), (start, end, top, rounds)
+            floors += bool(rounds[-1])
+    assert floors >= 5  # the floor round is exercised
     monkeypatch.setattr(range_queries, "MAX_CANDIDATES", 10)  # force the grouped-scan fallback
     start, end = last - timedelta(days=200), last
     _, ranked = truth_ranges.range_figures(orders, start, end)

@@ -43,7 +43,6 @@ class CustomerPrediction(TenantMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "customer_predictions"
     __table_args__ = (
         Index("ix_customer_predictions_shop_key", "shop_id", "customer_key"),
-        Index("ix_customer_predictions_shop_run", "shop_id", "model_run_id"),
         Index("ix_customer_predictions_shop_risk_clv", "shop_id", "churn_risk", "clv_12m"),
     )
 

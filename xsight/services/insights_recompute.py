@@ -10,7 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import delete
+from sqlalchemy import delete, text
+from threadpoolctl import threadpool_limits
 
 from xsight.analytics import cohorts, holdout, rfm
 from xsight.analytics.transactions import summarize
@@ -25,6 +26,8 @@ from xsight.services import raw_sql
 log = logging.getLogger(__name__)
 MIN_REPEAT_BUYERS = 200  # issue 6: below this (or MIN_HISTORY_DAYS) the shop gets "not enough data"
 MIN_HISTORY_DAYS = 90
+RECOMPUTE_WORK_MEM = "64MB"  # PostgreSQL, this transaction only
+SQLITE_RECOMPUTE_CACHE_KB = 131_072  # page cache of the recomputing connection, for the recompute only
 EPOCH = 719_163  # date(1970, 1, 1).toordinal()
 COLUMNS = ("shop_id", "model_run_id", "customer_key", "customer_id", "orders", "net_sales", "recency_days",
            "p_alive", "expected_30d", "expected_90d", "clv_12m", "next_order_at", "churn_risk", "r", "f", "m",
@@ -59,6 +62,9 @@ def _buyers(shop_id: int) -> Buyers:
     so no per-row string reaches Python.
     """
     where = f"FROM customer_days WHERE shop_id = {int(shop_id)} AND lq_orders > 0"
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The per-key count hashes ~200k keys: at the default 4 MB it spills to disk in batches.
+        db.session.execute(text(f"SET LOCAL work_mem = '{RECOMPUTE_WORK_MEM}'"))
     keys = raw_sql.fetch_all(f"SELECT customer_key, count(*) {where} GROUP BY customer_key "
                              "ORDER BY customer_key")
     rows = raw_sql.fetch_all(f"SELECT day_number, lq_orders, lq_net {where} "
@@ -103,13 +109,22 @@ def recompute(shop_id: int) -> ModelRun:
     run = ModelRun(shop_id=shop_id, status="running", observation_end=today, started_at=utcnow())
     db.session.add(run)
     db.session.commit()
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    cache = db.session.execute(text("PRAGMA cache_size")).scalar() if sqlite else None
     try:
-        _compute(shop, run, today)
+        if sqlite:  # two passes over ~10^6 customer days and 2 x 200k prediction rows: keep the pages
+            db.session.execute(text(f"PRAGMA cache_size = -{SQLITE_RECOMPUTE_CACHE_KB}"))
+        # The fits call BLAS on 4x4 problems: a BLAS thread pool only spins (~0.5 s CPU per run).
+        with threadpool_limits(limits=1, user_api="blas"):
+            _compute(shop, run, today)
     except Exception as exc:
         db.session.rollback()
         log.exception("insights recompute failed", extra={"shop_id": shop_id})
         run = db.session.get(ModelRun, run.id) or run
         run.status, run.error, run.finished_at = "failed", f"{type(exc).__name__}: {exc}", utcnow()
+    finally:
+        if sqlite:
+            db.session.execute(text(f"PRAGMA cache_size = {int(cache or -2000)}"))
     db.session.commit()
     return run
 
@@ -150,9 +165,14 @@ def _compute(shop: Shop, run: ModelRun, today: date) -> None:
     rows, per_customer = _rows(shop.id, run.id, today, b, summary, predicted)
     run.summary = {"rfm": models.rfm_summary(*per_customer), "cohorts": _cohorts(b, today),
                    "predictions": models.distributions(rows) if fit else None}
-    db.session.execute(delete(CustomerPrediction).where(CustomerPrediction.shop_id == shop.id))
-    raw_sql.insert_many("customer_predictions", COLUMNS, list(zip(*(rows[c] for c in COLUMNS), strict=True)))
+    _store(shop.id, list(zip(*(rows[c] for c in COLUMNS), strict=True)))
     run.finished_at = utcnow()
+
+
+def _store(shop_id: int, rows: list[tuple[Any, ...]]) -> None:
+    """Replace the shop's prediction rows with this run's."""
+    db.session.execute(delete(CustomerPrediction).where(CustomerPrediction.shop_id == shop_id))
+    raw_sql.insert_many("customer_predictions", COLUMNS, rows)
 
 
 def _rows(shop_id: int, run_id: int, today: date, b: Buyers, summary: Any,

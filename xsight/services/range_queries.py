@@ -17,10 +17,11 @@ STRADDLE = ("(SELECT count(*) FROM customer_days WHERE shop_id = {p} AND {col} >
             "AND day_number BETWEEN {p} AND {p})")
 PREVIOUS = {"c": "prev_number", "r": "prev_returning_number"}
 LIST = ("SELECT * FROM (SELECT month, customer_key, positive FROM customer_month_spend WHERE shop_id = {p} "
-        "AND month = {p} ORDER BY positive DESC, customer_key DESC LIMIT {p} OFFSET {p}) m{i}")
+        "AND month = {p} AND positive >= {p} ORDER BY positive DESC, customer_key DESC "
+        "LIMIT {p} OFFSET {p}) m{i}")
 EXACT = ("SELECT customer_key, sum(orders), sum(net) FROM customer_days WHERE shop_id = {p} "
          "AND customer_key IN ({keys}) AND day_number BETWEEN {p} AND {p} GROUP BY customer_key")
-FIRST_READ = 64  # rows read per month list in the first round (at least 4 x top); doubles each round
+FIRST_READ = 32  # rows per month list in the first round (at least 4 x top); then one floor round
 MAX_CANDIDATES = 20_000  # past this the threshold search gives up and groups the range's events
 
 
@@ -71,7 +72,9 @@ def top_spenders(shop_id: int, start: date, end: date, top: int) -> list[tuple[s
 
     Threshold search: read each overlapping month's customers by positive spend, highest first; an unseen
     customer's range net is at most the sum of the last values read, so stop once the top-th exact net
-    read so far is above that. Ties rank by customer key (code-point order).
+    read so far is above that. When the first round is not enough, the second reads, in each month still
+    open, every row of at least ceil(T / months) (T: the top-th exact net so far): an unseen customer is
+    then below T, so no third round is needed. Ties rank by customer key (code-point order).
     """
     if top <= 0:
         return []
@@ -81,18 +84,13 @@ def top_spenders(shop_id: int, start: date, end: date, top: int) -> list[tuple[s
     open_lists = set(last)
     exact: dict[str, tuple[int, int]] = {}
     seen: set[str] = set()
-    chunk = max(4 * top, FIRST_READ)
+    chunk, floor = max(4 * top, FIRST_READ), 0
     cursor, p = _cursor()
     try:
         while True:
-            fresh: set[str] = set()
             months = sorted(open_lists)
-            sql = " UNION ALL ".join(LIST.format(p=p, i=i) for i in range(len(months)))
-            cursor.execute(sql, [v for m in months for v in (shop_id, m.isoformat() if p == "?" else m, chunk,
-                                                             read[m])])
-            lists: dict[str, list[tuple[str, int]]] = {m.isoformat(): [] for m in months}
-            for month, key, amount in cursor.fetchall():
-                lists[str(month)[:10]].append((key, int(amount)))
+            lists = _read_lists(cursor, p, shop_id, months, read, chunk, floor)
+            fresh: set[str] = set()
             for month in months:
                 rows = lists[month.isoformat()]
                 read[month] += len(rows)
@@ -101,15 +99,31 @@ def top_spenders(shop_id: int, start: date, end: date, top: int) -> list[tuple[s
                     open_lists.discard(month)
                 fresh.update(key for key, _ in rows if key not in seen)
             seen |= fresh
-            if len(seen) > MAX_CANDIDATES:
+            if len(seen) > MAX_CANDIDATES or (floor and open_lists):
                 return _scan(shop_id, start, end, top)
             exact.update(_exact(cursor, p, shop_id, sorted(fresh), s, e))
             ranked = sorted(((k, o, n) for k, (o, n) in exact.items() if o > 0), key=lambda t: (-t[2], t[0]))
-            if not open_lists or (len(ranked) >= top and ranked[top - 1][2] > sum(last.values())):
+            if floor or not open_lists or (len(ranked) >= top and ranked[top - 1][2] > sum(last.values())):
                 return ranked[:top]
-            chunk *= 2
+            if len(ranked) >= top and ranked[top - 1][2] > 0:
+                # Rows below the floor are < T / K each, so an unseen customer's K open months sum below T.
+                floor, chunk = -(-ranked[top - 1][2] // len(open_lists)), MAX_CANDIDATES + 1
+            else:
+                chunk *= 2
     finally:
         cursor.close()
+
+
+def _read_lists(cursor: Any, p: str, shop_id: int, months: list[date], read: dict[date, int], chunk: int,
+                floor: int) -> dict[str, list[tuple[str, int]]]:
+    """Read the next `chunk` rows of at least `floor` of each month's spend list, in one statement."""
+    sql = " UNION ALL ".join(LIST.format(p=p, i=i) for i in range(len(months)))
+    cursor.execute(sql, [v for m in months for v in (shop_id, m.isoformat() if p == "?" else m, floor, chunk,
+                                                     read[m])])
+    lists: dict[str, list[tuple[str, int]]] = {m.isoformat(): [] for m in months}
+    for month, key, amount in cursor.fetchall():
+        lists[str(month)[:10]].append((key, int(amount)))
+    return lists
 
 
 def _exact(cursor: Any, p: str, shop_id: int, keys: list[str], start: int, end: int

@@ -28,6 +28,7 @@ from xsight import create_app
 from xsight.analytics.simulate import simulate_log
 from xsight.extensions import db
 from xsight.models import Customer, Order, OrderLineItem, Refund, RefundLineItem, Shop
+from xsight.ops.heap import freeze_startup_heap
 from xsight.services import insights_recompute, rollups
 
 END = datetime(2026, 11, 20, tzinfo=UTC)
@@ -170,6 +171,7 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{sqlite_file}"
     app = create_app(make_settings(folder / "instance", DATABASE_URL=url, RATE_LIMIT_PER_SECOND=10_000,
                                    RATE_LIMIT_BURST=10_000))
+    freeze_startup_heap()  # as wsgi.py does in every web process
     postgres = url.startswith("postgres")
     rows: list[tuple[str, str, str]] = []
     with app.app_context():

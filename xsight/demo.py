@@ -140,6 +140,7 @@ def serve(app_url: str, store_url: str, port: int) -> None:
     """Serve the app and an in-process Huey consumer (embedded mode) in this process."""
     from xsight import create_app
     from xsight.extensions import socketio
+    from xsight.ops.heap import freeze_startup_heap
     from xsight.tasks.context import use_app
     from xsight.tasks.registry import huey
 
@@ -147,6 +148,7 @@ def serve(app_url: str, store_url: str, port: int) -> None:
     with app.app_context():
         upgrade()
     use_app(app)
+    freeze_startup_heap()
     consumer = huey.create_consumer(workers=2, worker_type="thread", periodic=True)
     consumer.start()
     # The consumer installs handlers meant for its own run loop; this process stops on either.

@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> None:
     from huey.consumer_options import ConsumerConfig, OptionParserHandler
 
     from xsight import create_app
+    from xsight.ops.heap import freeze_startup_heap
     from xsight.tasks.context import use_app
     from xsight.tasks.registry import huey
 
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     config = ConsumerConfig(**{k: v for k, v in vars(options).items() if v is not None})
     config.validate()
     use_app(create_app())
+    freeze_startup_heap()
     # Huey's records go through the root logger's redacting handler; only their level is Huey's.
     logging.getLogger("huey").setLevel(config.loglevel)
     huey.create_consumer(**config.values).run()

@@ -15,7 +15,7 @@ from xsight.extensions import db
 from xsight.models import Order, Refund, Shop, SyncRun, WebhookDelivery
 from xsight.models.types import utcnow
 from xsight.services import rollups, sync_runs
-from xsight.services.ingest import bulk_load
+from xsight.services.ingest import bulk_load, tombstones
 from xsight.services.ingest.bulk_groups import write_refunds
 from xsight.services.ingest.writer import Writer, link_orders_to_customers
 from xsight.services.shopify_app import http_client
@@ -53,6 +53,7 @@ def run(run: SyncRun, *, commit_every: int | None = None) -> None:
     for resource in RESOURCES:
         _write(run, resource, commit_every or COMMIT_EVERY_LINES)
     _refund_details(run, client)
+    tombstones.purge(db.session, shop.id)  # deleted while Shopify exported them
     link_orders_to_customers(db.session, shop.id)
     sync_runs.progress(run, step="analytics")
     rollups.rebuild(db.session, shop.id)

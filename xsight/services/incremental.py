@@ -8,7 +8,7 @@ from xsight.extensions import db
 from xsight.models import Shop, SyncRun
 from xsight.services import rollups, sync_runs
 from xsight.services.backfill import RESOURCES
-from xsight.services.ingest import graphql_rows
+from xsight.services.ingest import graphql_rows, tombstones
 from xsight.services.ingest.bulk_groups import write_refunds
 from xsight.services.ingest.values import nodes
 from xsight.services.ingest.writer import Writer, link_orders_to_customers
@@ -43,6 +43,8 @@ def run(run: SyncRun) -> None:
             for node in page.nodes:
                 _write_node(writer, client, resource, node)
             writer.flush()
+            if resource == "orders":  # a page read before an orders/delete must not revive it
+                tombstones.purge(db.session, run.shop_id)
             if resource in ("customers", "orders"):
                 link_orders_to_customers(db.session, run.shop_id)
             rollups.refresh_written(db.session, writer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, scoped_session
 
 from xsight.errors import XSightError
@@ -13,7 +13,7 @@ from xsight.models.types import utcnow
 from xsight.services import locks, rollups
 from xsight.services.crm import customer_changes
 from xsight.services.crm import facts as crm_facts
-from xsight.services.ingest import webhook_rows
+from xsight.services.ingest import tombstones, webhook_rows
 from xsight.services.ingest.values import gid
 from xsight.services.ingest.writer import Writer, link_orders_to_customers
 
@@ -62,6 +62,8 @@ def apply(session: Session | scoped_session[Any], shop_id: int, topic: str, payl
         link_orders_to_customers(session, shop_id, [row["shopify_gid"]])
     elif topic in ORDER_TOPICS:
         rows = webhook_rows.order(payload)
+        if tombstones.is_buried(session, shop_id, rows.order["shopify_gid"]):
+            return "ignored"  # a late update of an order Shopify deleted
         write_order(writer, rows)
         writer.flush()
         if rows.order["customer_gid"]:
@@ -75,6 +77,8 @@ def apply(session: Session | scoped_session[Any], shop_id: int, topic: str, payl
     elif topic == "refunds/create":
         refund, lines = webhook_rows.refund(payload)
         order_gid = gid("Order", payload.get("order_id"))
+        if tombstones.is_buried(session, shop_id, order_gid):
+            return "ignored"
         if order_gid is None or not session.query(Order.id).filter_by(
                 shop_id=shop_id, shopify_gid=order_gid).first():
             raise ParentNotYetSynced(f"Order {order_gid} of refund {refund['shopify_gid']} "
@@ -85,8 +89,8 @@ def apply(session: Session | scoped_session[Any], shop_id: int, topic: str, payl
         writer.flush()
     elif topic == "orders/delete":
         order_gid = gid("Order", payload["id"])
-        session.execute(delete(Order).where(Order.shop_id == shop_id,
-                                            Order.shopify_gid == order_gid))
+        if order_gid is not None:
+            tombstones.bury(session, shop_id, order_gid)
         rollups.refresh(session, shop_id, order_gids=[order_gid] if order_gid else [])
     elif topic == "products/delete":
         session.execute(update(Product).where(

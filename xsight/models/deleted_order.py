@@ -1,0 +1,22 @@
+"""Orders Shopify deleted: a late or stale write of one of them must not bring it back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from xsight.extensions import db
+from xsight.models.mixins import TenantMixin
+from xsight.models.types import UTCDateTime, utcnow
+
+
+class DeletedOrder(TenantMixin, db.Model):  # type: ignore[name-defined]
+    """The gid of an order removed by `orders/delete` (Shopify never reuses an order's id)."""
+
+    __tablename__ = "deleted_orders"
+    __table_args__ = (UniqueConstraint("shop_id", "shopify_gid"),)
+
+    shopify_gid: Mapped[str] = mapped_column(String(120), nullable=False)
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -22,7 +22,11 @@ if (!("ResizeObserver" in window)) {
   };
 }
 
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach } from "vitest";
+
+// findBy*/waitFor give up after 1 s by default: too short for a Polaris page's first render on a busy
+// 2-core CI machine (a Settings test failed there at 1.19 s). Waiting longer never hides a failure.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => cleanup());

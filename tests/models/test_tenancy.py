@@ -20,7 +20,7 @@ from xsight.models import (
     CustomerFacts,
     CustomerFactsVersion,
     CustomerFactTag,
-    DeletedOrder,
+    DeletedObject,
     Order,
     OrderLineItem,
     Product,
@@ -68,7 +68,7 @@ def fill_shop(shop_id: int) -> None:
                       quantity=1, original_unit_price=Decimal("12.50")),
         SegmentMembership(shop_id=shop_id, segment_id=segment.id, customer_id=customer.id),
         SegmentTagRun(shop_id=shop_id, segment_id=segment.id, tag="xsight-all"),
-        DeletedOrder(shop_id=shop_id, shopify_gid="gid://shopify/Order/999"),
+        DeletedObject(shop_id=shop_id, shopify_gid="gid://shopify/Order/999"),
         CustomerEvent(shop_id=shop_id, customer_id=customer.id, kind="customer_updated"),
         CustomerFacts(shop_id=shop_id, customer_id=customer.id, customer_gid=customer.shopify_gid,
                       amount_spent=0, number_of_orders=0, customer_tags=["vip"]),
@@ -118,7 +118,7 @@ TENANT_MODELS = [ComplianceRequest, Customer, CustomerDataAccess, Order, OrderLi
                  CustomerPrediction,
                  Refund, RefundLineItem, Segment, SegmentMembership, SyncRun, WebhookDelivery,
                  CustomerEvent, CustomerFacts, CustomerFactTag, CustomerFactsVersion, SegmentTagRun,
-                 CustomerDay, RangeCount, CustomerMonthSpend, DeletedOrder]
+                 CustomerDay, RangeCount, CustomerMonthSpend, DeletedObject]
 
 
 def test_every_tenant_table_is_covered() -> None:

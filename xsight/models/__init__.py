@@ -5,7 +5,7 @@ from xsight.models.compliance import ComplianceRequest
 from xsight.models.customer import Customer
 from xsight.models.customer_event import CustomerEvent
 from xsight.models.customer_facts import CustomerFacts, CustomerFactsVersion, CustomerFactTag
-from xsight.models.deleted_order import DeletedOrder
+from xsight.models.deleted_object import DeletedObject
 from xsight.models.order import Order, OrderLineItem, Refund, RefundLineItem
 from xsight.models.prediction import CustomerPrediction, ModelRun
 from xsight.models.product import Product, ProductVariant
@@ -30,7 +30,7 @@ __all__ = [
     "CustomerPrediction",
     "CustomerStats",
     "DailyShop",
-    "DeletedOrder",
+    "DeletedObject",
     "ModelRun",
     "Order",
     "OrderEvent",

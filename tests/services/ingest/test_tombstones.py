@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tests.services.test_apply import order_payload, run
 from xsight.extensions import db
-from xsight.models import DailyShop, DeletedOrder, Order, OrderLineItem, Shop
+from xsight.models import Customer, DailyShop, DeletedObject, Order, OrderLineItem, Product, Shop
 from xsight.services.ingest import tombstones, webhook_rows
 from xsight.services.ingest.apply import write_order
 from xsight.services.ingest.writer import Writer
@@ -43,7 +43,7 @@ def test_late_webhooks_of_a_deleted_order_are_ignored(app: Flask, make_shop: Cal
     assert counts(app, shop.id) == (0, 0, 0)
     assert counts(app, other.id) == (1, 1, 1)  # the same id in another shop is untouched
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(DeletedOrder)) == 1
+        assert db.session.scalar(select(func.count()).select_from(DeletedObject)) == 1
 
 
 def test_purge_undoes_a_stale_sync_page(app: Flask, make_shop: Callable[..., Shop]) -> None:
@@ -63,3 +63,28 @@ def test_purge_undoes_a_stale_sync_page(app: Flask, make_shop: Callable[..., Sho
         db.session.commit()
     assert counts(app, shop.id)[:2] == (0, 0)
     assert counts(app, other.id)[:2] == (1, 1)
+
+
+def test_a_delete_delivered_before_the_create_wins(app: Flask, make_shop: Callable[..., Shop]) -> None:
+    """Reordered deliveries: products/delete and customers/delete before their create."""
+    shop = make_shop()
+    product = {"id": 9, "title": "Mug", "created_at": "2026-01-01T00:00:00Z",
+               "updated_at": "2026-01-01T00:00:00Z", "variants": [{"id": 10, "price": "25.00"}]}
+    customer = {"id": 77, "first_name": "Ada", "last_name": "L", "email": "ada@example.com",
+                "created_at": "2025-12-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", "tags": ""}
+    assert run(app, shop.id, "products/delete", {"id": 9}) == "processed"
+    assert run(app, shop.id, "customers/delete", {"id": 77}) == "processed"
+    assert run(app, shop.id, "products/create", product) == "ignored"
+    assert run(app, shop.id, "customers/create", customer) == "ignored"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Product)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Customer)) == 0
+        # A stale sync page wrote the product anyway: the purge marks it deleted again.
+        writer = Writer(db.session, shop.id)
+        row, _ = webhook_rows.product(product)
+        writer.add("products", row)
+        writer.flush()
+        tombstones.purge(db.session, shop.id)
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(Product)
+                                 .where(Product.deleted_at.is_(None))) == 0

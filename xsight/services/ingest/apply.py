@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session, scoped_session
 
 from xsight.errors import XSightError
@@ -53,6 +53,8 @@ def apply(session: Session | scoped_session[Any], shop_id: int, topic: str, payl
     writer = Writer(session, shop_id)
     if topic in CUSTOMER_TOPICS:
         row = webhook_rows.customer(payload)
+        if tombstones.is_buried(session, shop_id, row["shopify_gid"]):
+            return "ignored"  # a late create or update of a customer Shopify deleted
         before = (customer_changes.snapshot(session, shop_id, row["shopify_gid"])
                   if topic == "customers/update" else None)
         writer.add("customers", row)
@@ -70,6 +72,8 @@ def apply(session: Session | scoped_session[Any], shop_id: int, topic: str, payl
             link_orders_to_customers(session, shop_id, [rows.order["customer_gid"]])
     elif topic in PRODUCT_TOPICS:
         product, variants = webhook_rows.product(payload)
+        if tombstones.is_buried(session, shop_id, product["shopify_gid"]):
+            return "ignored"  # e.g. products/create delivered after products/delete
         writer.add("products", product)
         for variant in variants:
             writer.add("product_variants", variant, product["shopify_gid"])
@@ -90,17 +94,24 @@ def apply(session: Session | scoped_session[Any], shop_id: int, topic: str, payl
     elif topic == "orders/delete":
         order_gid = gid("Order", payload["id"])
         if order_gid is not None:
+            session.execute(delete(Order).where(Order.shop_id == shop_id,
+                                                Order.shopify_gid == order_gid))
             tombstones.bury(session, shop_id, order_gid)
         rollups.refresh(session, shop_id, order_gids=[order_gid] if order_gid else [])
     elif topic == "products/delete":
+        product_gid = gid("Product", payload["id"])
         session.execute(update(Product).where(
-            Product.shop_id == shop_id, Product.shopify_gid == gid("Product", payload["id"]))
+            Product.shop_id == shop_id, Product.shopify_gid == product_gid)
             .values(deleted_at=utcnow()))
+        if product_gid is not None:
+            tombstones.bury(session, shop_id, product_gid)
     elif topic == "customers/delete":
         customer_gid = gid("Customer", payload["id"])
         session.execute(update(Customer).where(
             Customer.shop_id == shop_id, Customer.shopify_gid == customer_gid)
             .values(deleted_at=utcnow()))
+        if customer_gid is not None:
+            tombstones.bury(session, shop_id, customer_gid)
         crm_facts.refresh(session, shop_id, [customer_gid] if customer_gid else [])
     elif topic == "bulk_operations/finish":
         pass  # its arrival wakes the waiting backfill (see services.backfill), nothing to store

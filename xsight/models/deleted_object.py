@@ -1,4 +1,4 @@
-"""Orders Shopify deleted: a late or stale write of one of them must not bring it back."""
+"""Objects Shopify deleted: a late or stale write of one of them must not bring it back."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from xsight.models.mixins import TenantMixin
 from xsight.models.types import UTCDateTime, utcnow
 
 
-class DeletedOrder(TenantMixin, db.Model):  # type: ignore[name-defined]
-    """The gid of an order removed by `orders/delete` (Shopify never reuses an order's id)."""
+class DeletedObject(TenantMixin, db.Model):  # type: ignore[name-defined]
+    """The gid of an order, product or customer a `*/delete` webhook removed (ids are never reused)."""
 
-    __tablename__ = "deleted_orders"
+    __tablename__ = "deleted_objects"
     __table_args__ = (UniqueConstraint("shop_id", "shopify_gid"),)
 
     shopify_gid: Mapped[str] = mapped_column(String(120), nullable=False)

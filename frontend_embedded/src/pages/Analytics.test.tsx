@@ -1,21 +1,13 @@
 import { fireEvent, screen, waitFor } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useAppBridgeShim } from "../test/appBridge";
 import { renderWithShop } from "../test/render";
 import { json, serve } from "../test/serve";
 import AnalyticsPage from "./Analytics";
 
 const NO_RUN = "Insights have not been computed for this shop yet; they run after the first sync.";
 
-const toastShow = vi.fn();
-beforeEach(() => {
-  (window as unknown as { shopify: unknown }).shopify = { idToken: vi.fn(async () => "t"), toast: { show: toastShow } };
-  document.documentElement.dataset.appBridge = "shim";
-  toastShow.mockClear();
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  delete document.documentElement.dataset.appBridge;
-});
+useAppBridgeShim();
 
 describe("Analytics page", () => {
   it("gives a new shop one explanation instead of four empty cards", async () => {

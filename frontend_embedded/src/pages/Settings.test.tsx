@@ -1,19 +1,11 @@
 import { fireEvent, screen, waitFor } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useAppBridgeShim } from "../test/appBridge";
 import { renderWithShop } from "../test/render";
 import { json, serve } from "../test/serve";
 import SettingsPage from "./Settings";
 
-const toastShow = vi.fn();
-beforeEach(() => {
-  (window as unknown as { shopify: unknown }).shopify = { idToken: vi.fn(async () => "t"), toast: { show: toastShow } };
-  document.documentElement.dataset.appBridge = "shim";
-  toastShow.mockClear();
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  delete document.documentElement.dataset.appBridge;
-});
+const toastShow = useAppBridgeShim();
 
 describe("Settings page", () => {
   const settings = {

@@ -1,17 +1,11 @@
 import { fireEvent, screen } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useAppBridgeShim } from "../../test/appBridge";
 import { renderWithShop } from "../../test/render";
 import { json, serve } from "../../test/serve";
 import { AccessLogCard, PrivacyRequestsCard } from "./PrivacyCards";
 
-beforeEach(() => {
-  (window as unknown as { shopify: unknown }).shopify = { idToken: vi.fn(async () => "t"), toast: { show: vi.fn() } };
-  document.documentElement.dataset.appBridge = "shim";
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  delete document.documentElement.dataset.appBridge;
-});
+useAppBridgeShim();
 
 describe("Data & privacy cards", () => {
   it("lists requests with their state, pages them and offers the export only where there is one", async () => {

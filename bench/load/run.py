@@ -2,14 +2,19 @@
 
 Usage (PostgreSQL + Redis required; loopback only; stops by itself):
   DATABASE_URL=postgresql://… REDIS_URL=redis://… python -m bench.load.run [--orders 200000]
-      [--seconds 45] [--merchants 50] [--webhook-rate 200] [--store-db FILE --shop DOMAIN]
+      [--seconds 45] [--merchants 50] [--webhook-rate 200] [--think-ms 1000-5000]
+      [--during saving] [--store-db FILE --shop DOMAIN]
 `--store-db` serves an already generated store file (e.g. the 1M-order one `make demo` wrote) instead
 of generating a new shop, which takes longer than the run itself at 1M orders.
 Starts the simulated store (N orders), 2 gunicorn web processes and 2 Huey consumers, installs the
-app (which starts the backfill), then runs, at the same time: one wrk per page route (the merchants'
-connections split between dashboard, customers, segments and analytics, with a short think time) and
-a paced wrk posting signed, unique orders/create webhooks. Prints p50/p95/p99 and errors per route,
-then counts the recorded and applied deliveries (lost = acknowledged - recorded).
+app (which starts the backfill), waits until the backfill is in the `--during` step (default: saving
+the exported rows), then runs, at the same time: the merchants, split between the four pages
+(dashboard, customers, segments, analytics; one wrk per page, one connection per merchant), each
+opening a page (the API requests that page makes, one after another), reading it for a random think
+time, and opening the next (decision 076); and a paced wrk posting signed, unique orders/create
+webhooks. Prints p50/p95/p99 and errors per page, then counts the recorded and applied deliveries
+(lost = acknowledged - recorded). `--think-ms 200` is the earlier capacity setting (a page every
+~0.2 s per merchant).
 """
 
 from __future__ import annotations
@@ -34,9 +39,19 @@ from tests.integration.test_realtime_redis import free_port
 from xsight.config import new_encryption_key, project_root
 
 KEY, SECRET = "load-key", "load-secret-" + "y" * 40
-ROUTES = {"dashboard": "/api/v1/dashboard?start=2026-01-01&end=2026-11-25",
-          "customers": "/api/v1/customers?limit=50&sort=amount_spent",
-          "segments": "/api/v1/segments", "analytics": "/api/v1/analytics/rfm"}
+RANGES = ["start=2026-10-27&end=2026-11-25", "start=2026-08-28&end=2026-11-25",
+          "start=2025-11-26&end=2026-11-25", "start=2024-11-26&end=2026-11-25"]
+# Each page: the page views a merchant opens there, each the API requests the page makes.
+PAGES = {
+    "dashboard": [[f"/api/v1/dashboard?{r}&top=5", "/api/v1/shop"] for r in RANGES],
+    "customers": [[f"/api/v1/customers?limit=50&sort={s}"] for s in
+                  ("amount_spent", "last_order_date", "name&direction=asc", "p_alive")]
+                 + [["/api/v1/customers?limit=50&q=smith"],
+                    ["/api/v1/customers?limit=50&rfm_group=CHAMPIONS"]],
+    "segments": [["/api/v1/segments", "/api/v1/segments/templates"]],
+    "analytics": [["/api/v1/analytics/rfm", "/api/v1/analytics/cohorts?months=12",
+                   "/api/v1/analytics/predictions", "/api/v1/analytics/model-quality"]],
+}
 # wrk's --latency table has no 95th percentile: print the ones we report from wrk's own histogram.
 DONE_LUA = """
 function done(summary, latency, requests)
@@ -45,8 +60,25 @@ function done(summary, latency, requests)
   end
 end
 """
-GET_LUA = ('wrk.headers["Authorization"] = "Bearer %s"\nfunction delay() return %d end\n'
-           + DONE_LUA.replace("%", "%%"))
+# One wrk thread per merchant (its own Lua state): open a page view, request its paths in turn,
+# then think for a random time before the next view.
+GET_LUA = """
+local views = %s
+local auth = "Bearer %s"
+local view, step = nil, 0
+local merchants = 0
+function setup(thread) merchants = merchants + 1; thread:set("merchant", merchants) end
+function init(args) math.randomseed(merchant * 7919 + os.time()) end
+function request()
+  if view == nil or step >= #view then view = views[math.random(#views)]; step = 0 end
+  step = step + 1
+  return wrk.format("GET", view[step], {Authorization = auth})
+end
+function delay()
+  if view ~= nil and step >= #view then return math.random(%d, %d) end
+  return 0
+end
+""" + DONE_LUA.replace("%", "%%")
 POST_LUA = """
 local requests, n, i = {}, 0, 0
 function init(args)
@@ -68,9 +100,38 @@ def start(name: str, command: list[str], env: dict[str, str], folder: Path) -> s
     return subprocess.Popen(command, cwd=project_root(), env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
-def wrk(url: str, script: Path, connections: int, seconds: int) -> subprocess.Popen[str]:
-    return subprocess.Popen(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
+def wrk(url: str, script: Path, connections: int, seconds: int, threads: int = 1) -> subprocess.Popen[str]:
+    return subprocess.Popen(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
                              str(script), url], stdout=subprocess.PIPE, text=True)
+
+
+def fresh_database(url: str) -> str:
+    """Recreate `<database>_load` on the same server (every run starts from an empty app)."""
+    base, _, name = url.rpartition("/")
+    load = f"{name.split('?')[0]}_load"
+    for sql in (f"DROP DATABASE IF EXISTS {load} WITH (FORCE)", f"CREATE DATABASE {load}"):
+        subprocess.run(["psql", url, "-qc", sql], check=True, capture_output=True)
+    return f"{base}/{load}"
+
+
+def lua_table(views: list[list[str]]) -> str:
+    """Render page views (lists of paths) as a Lua table literal."""
+    return "{" + ", ".join("{" + ", ".join(json.dumps(p) for p in view) + "}" for view in views) + "}"
+
+
+def wait_for_step(app: str, store_url: str, prefix: str, minutes: float) -> None:
+    """Wait until the shop's backfill reaches a step starting with `prefix` (or has finished)."""
+    deadline, step = time.monotonic() + minutes * 60, ""
+    while time.monotonic() < deadline:
+        token = httpx.get(store_url + "/_devstore/id_token").json()["id_token"]
+        runs = httpx.get(app + "/api/v1/sync/runs", headers={"Authorization": f"Bearer {token}"},
+                         timeout=30).json()["runs"]
+        step = (runs[0].get("step") or "") if runs else ""
+        if step.startswith(prefix) or (runs and runs[0]["status"] in ("succeeded", "failed")):
+            print(f"backfill step: {step or runs[0]['status']}; starting the load", flush=True)
+            return
+        time.sleep(2)
+    print(f"backfill still at {step!r} after {minutes} min; starting the load anyway", flush=True)
 
 
 def summary(text: str) -> dict[str, str]:
@@ -89,14 +150,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=45)
     parser.add_argument("--merchants", type=int, default=50)
     parser.add_argument("--webhook-rate", type=int, default=200)
+    parser.add_argument("--think-ms", default="1000-5000", help="a merchant's pause between pages")
+    parser.add_argument("--during", default="saving", help="start once the backfill step begins so")
+    parser.add_argument("--wait-minutes", type=float, default=20)
     parser.add_argument("--store-db", default="", help="serve this generated store file")
     parser.add_argument("--shop", default="load-shop.myshopify.com", help="the shop in --store-db")
     args = parser.parse_args()
     assert os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")
     folder = Path(tempfile.mkdtemp(prefix="load-"))
+    database = fresh_database(os.environ["DATABASE_URL"])
     store_port, ports = free_port(), [free_port(), free_port()]
     store_url, shop = f"http://127.0.0.1:{store_port}", args.shop
-    env = {**os.environ, "XSIGHT_ENV": "development", "SHOPIFY_API_KEY": KEY, "SHOPIFY_API_SECRET": SECRET,
+    env = {**os.environ, "DATABASE_URL": database, "XSIGHT_ENV": "development",
+           "SHOPIFY_API_KEY": KEY, "SHOPIFY_API_SECRET": SECRET,
            "ENCRYPTION_KEY": new_encryption_key(), "SECRET_KEY": "k" * 64, "HOST": "127.0.0.1",
            "SHOPIFY_STORE_URL_OVERRIDE": store_url, "RATE_LIMIT_PER_SECOND": "100000",
            "RATE_LIMIT_BURST": "100000"}
@@ -131,7 +197,6 @@ def main() -> None:
         auth = {"Authorization": f"Bearer {token}"}
         httpx.post(app + "/api/v1/segments", json={"name": "Champions", "template": "champions"},
                    headers=auth, timeout=30)
-        token = httpx.get(store_url + "/_devstore/id_token").json()["id_token"]  # fresh for the run
         sent = args.webhook_rate * args.seconds
         with (folder / "webhooks.tsv").open("w") as out:
             for n in range(sent):
@@ -150,17 +215,20 @@ def main() -> None:
         (folder / "post.lua").write_text(POST_LUA % (folder / "webhooks.tsv",
                                                      max(0, 1000 * hooks_conns // args.webhook_rate - 2)))
         runs = {}
-        per_route = max(1, args.merchants // len(ROUTES))
-        for name, path in ROUTES.items():
+        wait_for_step(app, store_url, args.during, args.wait_minutes)
+        token = httpx.get(store_url + "/_devstore/id_token").json()["id_token"]  # fresh for the run
+        think = [int(x) for x in args.think_ms.split("-")] * 2
+        for i, (name, views) in enumerate(PAGES.items()):
+            merchants = args.merchants // len(PAGES) + (i < args.merchants % len(PAGES))
             script = folder / f"{name}.lua"
-            script.write_text(GET_LUA % (token, 200))  # a merchant reads a page every ~0.2 s
-            url = f"http://127.0.0.1:{ports[len(runs) % 2]}{path}"
-            runs[name] = wrk(url, script, per_route, args.seconds)
+            script.write_text(GET_LUA % (lua_table(views), token, think[0], think[1]))
+            url = f"http://127.0.0.1:{ports[i % 2]}"
+            runs[name] = wrk(url, script, merchants, args.seconds, threads=merchants)
         runs["webhooks"] = wrk(app, folder / "post.lua", hooks_conns, args.seconds)
         results = {name: summary(proc.communicate()[0]) for name, proc in runs.items()}
         time.sleep(10)  # let the consumers drain
         recorded, applied = subprocess.run(
-            ["psql", os.environ["DATABASE_URL"], "-tAF", " ", "-c",
+            ["psql", database, "-tAF", " ", "-c",
              "SELECT count(DISTINCT webhook_id), count(*) FILTER (WHERE status = 'processed') "
              "FROM webhook_deliveries WHERE webhook_id LIKE 'load-%'"],
             capture_output=True, text=True).stdout.split()

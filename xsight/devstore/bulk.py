@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 import random
 import threading
 from pathlib import Path
 from typing import Any
 
-from graphql import FieldNode, GraphQLObjectType, get_named_type
+import orjson
 
-from .bulk_query import BulkPlan, fields_of, node_field, plan_bulk_query
+from .bulk_jsonl import JsonlWriter, nodes
+from .bulk_query import BulkPlan, plan_bulk_query
 from .pagination import BULK_MODE, parse_search
 from .project import can_project, project
 from .registry import tag
@@ -22,8 +22,6 @@ from .values import gid, make_id, now_ts, parse_time, rest_ts
 
 BATCH = 250  # root objects executed per GraphQL pass
 MAX_RUNNING = 5  # API 2026-01+: five bulk queries at a time per shop
-DEFER_PROB = 0.3  # share of child lines written after later, unrelated lines
-DEFER_SPAN = 3  # deferred lines wait for up to this many later root objects
 ACTIVE = ("CREATED", "RUNNING")
 ROOT_TYPES = {"orders": "Order", "customers": "Customer", "products": "Product"}
 
@@ -102,7 +100,7 @@ class BulkRunner:
         self.dir.mkdir(parents=True, exist_ok=True)
         path = self.dir / f"{op_id}.jsonl"
         fail = self.svc.chance(self.svc.config.faults.bulk_fail)
-        writer = _JsonlWriter(path, random.Random(op_id))
+        writer = JsonlWriter(path, random.Random(op_id))
         fast = can_project(plan.document)
         try:
             for batch in self._batches(shop, plan):
@@ -127,13 +125,13 @@ class BulkRunner:
             kind = ROOT_TYPES[plan.table]
             sel = plan.root_field.selection_set
             assert sel is not None
-            return [project(tag(json.loads(row[2]), kind), plan.root_type, sel, ctx) for row in batch]
+            return [project(tag(orjson.loads(row[2]), kind), plan.root_type, sel, ctx) for row in batch]
         ctx.bulk_rows = batch
         result = run(plan.document, ctx, None, None)
         if result.errors:
             raise RuntimeError(result.errors[0].message)
         assert result.data is not None
-        return _nodes(result.data[plan.root_key])
+        return nodes(result.data[plan.root_key])
 
     def _batches(self, shop: str, plan: BulkPlan) -> Any:
         where, params = parse_search(
@@ -152,7 +150,7 @@ class BulkRunner:
             last = rows[-1][0]
 
     def _finish(
-        self, shop: str, op_id: int, status: str, error: str | None, writer: _JsonlWriter, partial: bool
+        self, shop: str, op_id: int, status: str, error: str | None, writer: JsonlWriter, partial: bool
     ) -> None:
         done = now_ts()
         size = writer.path.stat().st_size if writer.path.exists() else 0
@@ -183,78 +181,3 @@ class BulkRunner:
                 "type": "query",
             },
         )
-
-
-def _nodes(conn: dict[str, Any] | None) -> list[Any]:
-    if not conn:
-        return []
-    if conn.get("nodes") is not None:
-        return list(conn["nodes"])
-    return [e.get("node") for e in conn.get("edges") or []]
-
-
-class _JsonlWriter:
-    """Write parents before children, deferring some children past later unrelated lines."""
-
-    def __init__(self, path: Path, rng: random.Random) -> None:
-        self.path, self.rng = path, rng
-        self.fh = path.open("w", encoding="utf-8")
-        self.objects = self.roots = 0
-        self.deferred: list[tuple[int, str]] = []
-
-    def _write(self, line: str) -> None:
-        self.fh.write(line)
-        self.fh.write("\n")
-        self.objects += 1
-
-    def root(self, node: dict[str, Any], field: FieldNode, ftype: GraphQLObjectType) -> None:
-        """Write one root object, its children, and deferred children that are now due."""
-        self.roots += 1
-        ready = [line for due, line in self.deferred if due <= self.roots]
-        self.deferred = [(due, line) for due, line in self.deferred if due > self.roots]
-        self._emit(node, field, ftype, None, top=True)
-        for line in ready:
-            self._write(line)
-
-    def _emit(
-        self, node: dict[str, Any], field: FieldNode, ftype: GraphQLObjectType, parent: str | None, top: bool
-    ) -> None:
-        line: dict[str, Any] = {}
-        children: list[tuple[Any, FieldNode, GraphQLObjectType]] = []
-        conn_keys = _connection_keys(field, ftype)
-        for key, value in node.items():
-            if key in conn_keys:
-                child_field, child_type = conn_keys[key]
-                children.extend((c, child_field, child_type) for c in _nodes(value) if c is not None)
-            else:
-                line[key] = value
-        if parent is not None:
-            line["__parentId"] = parent
-        text = json.dumps(line, separators=(",", ":"))
-        if not top and self.rng.random() < DEFER_PROB:
-            self.deferred.append((self.roots + self.rng.randint(1, DEFER_SPAN), text))
-        else:
-            self._write(text)
-        for child, child_field, child_type in children:
-            self._emit(child, child_field, child_type, node.get("id"), top=False)
-
-    def close(self) -> None:
-        """Write the remaining deferred lines and close the file."""
-        for _, line in self.deferred:
-            self._write(line)
-        self.deferred = []
-        self.fh.close()
-
-
-def _connection_keys(field: FieldNode, ftype: GraphQLObjectType) -> dict[str, tuple[FieldNode, Any]]:
-    """Map response keys of a node's connection fields to (node field AST, node type)."""
-    out: dict[str, tuple[FieldNode, Any]] = {}
-    for sel in fields_of(field):
-        fdef = ftype.fields.get(sel.name.value)
-        if fdef is None:
-            continue
-        named = get_named_type(fdef.type)
-        if named.name.endswith("Connection") and isinstance(named, GraphQLObjectType):
-            node_type = get_named_type(named.fields["nodes"].type)
-            out[sel.alias.value if sel.alias else sel.name.value] = (node_field(sel), node_type)
-    return out

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import orjson
 from graphql import GraphQLError
 
 from .storage import Storage
@@ -31,8 +32,7 @@ TERM = re.compile(r"""(?P<field>\w+):(?P<op>>=|<=|>|<|=)?(?P<value>'[^']*'|"[^"]
 
 def encode_cursor(last_id: int, last_value: Any) -> str:
     """Return an opaque cursor for a row."""
-    raw = json.dumps({"last_id": last_id, "last_value": last_value}, separators=(",", ":"))
-    return base64.b64encode(raw.encode()).decode()
+    return base64.b64encode(orjson.dumps({"last_id": last_id, "last_value": last_value})).decode()
 
 
 def decode_cursor(cursor: str) -> tuple[int, Any]:

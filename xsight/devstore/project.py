@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,39 +86,66 @@ def _collect(parent: GraphQLObjectType, sel: SelectionSetNode) -> list[FieldNode
     return out
 
 
-def project(obj: Any, parent: GraphQLObjectType, sel: SelectionSetNode, ctx: Ctx) -> dict[str, Any]:
-    """Return what graphql-core would return for `obj` of type `parent` under `sel` (no errors)."""
-    out: dict[str, Any] = {}
+Complete = Callable[[Any, Ctx], Any] | None  # None: a leaf value, returned as it is
+Step = tuple[str, str | None, Any, dict[str, Any], Complete]
+_PLAN_CACHE: dict[tuple[str, int], tuple[SelectionSetNode, list[Step]]] = {}
+
+
+def _plan(parent: GraphQLObjectType, sel: SelectionSetNode) -> list[Step]:
+    """Compile a selection on a type once: per field its key, resolver, arguments and completion."""
+    key = (parent.name, id(sel))
+    hit = _PLAN_CACHE.get(key)
+    if hit is not None and hit[0] is sel:  # the node is kept alive by the entry, so its id stays unique
+        return hit[1]
+    steps: list[Step] = []
     resolvers = RESOLVERS.get(parent.name, {})
     for node in _fields(parent, sel):
         name = node.name.value
-        key = node.alias.value if node.alias else name
+        out_key = node.alias.value if node.alias else name
         if name == "__typename":
-            out[key] = parent.name
+            steps.append((out_key, None, parent.name, {}, None))
             continue
-        fdef = parent.fields[name]
-        fn = resolvers.get(name)
-        if fn is None:
-            value = obj[name]
-        else:
-            args = {a.name.value: value_from_ast_untyped(a.value) for a in node.arguments or ()}
-            value = fn(obj, _Info(ctx, name, parent), **args)
-        out[key] = _complete(fdef.type, node, value, ctx)
-    return out
+        args = {a.name.value: value_from_ast_untyped(a.value) for a in node.arguments or ()}
+        steps.append((out_key, name, resolvers.get(name), args, _completer(parent.fields[name].type, node)))
+    if len(_PLAN_CACHE) > FIELD_CACHE_SIZE:
+        _PLAN_CACHE.clear()
+    _PLAN_CACHE[key] = (sel, steps)
+    return steps
 
 
-def _complete(gtype: Any, node: FieldNode, value: Any, ctx: Ctx) -> Any:
+def _completer(gtype: Any, node: FieldNode) -> Complete:
+    """Return how to complete a non-null value of `gtype` (what graphql-core's executor does)."""
     if isinstance(gtype, GraphQLNonNull):
         gtype = gtype.of_type
-    if value is None:
-        return None
     if isinstance(gtype, GraphQLList):
-        return [_complete(gtype.of_type, node, v, ctx) for v in value]
+        inner = _completer(gtype.of_type, node)
+        if inner is None:
+            return lambda value, ctx: list(value)
+        return lambda value, ctx: [None if v is None else inner(v, ctx) for v in value]
     named = get_named_type(gtype)
     if is_leaf_type(named):
-        return value
-    assert node.selection_set is not None
-    target = named
-    if not isinstance(named, GraphQLObjectType):
-        target = admin_schema().get_type(value["__typename"])
-    return project(value, target, node.selection_set, ctx)
+        return None
+    sel = node.selection_set
+    assert sel is not None
+    if isinstance(named, GraphQLObjectType):
+        target = named
+        return lambda value, ctx: project(value, target, sel, ctx)
+    return lambda value, ctx: project(value, _object_type(value["__typename"]), sel, ctx)
+
+
+def _object_type(name: str) -> GraphQLObjectType:
+    found = admin_schema().get_type(name)
+    assert isinstance(found, GraphQLObjectType), name
+    return found
+
+
+def project(obj: Any, parent: GraphQLObjectType, sel: SelectionSetNode, ctx: Ctx) -> dict[str, Any]:
+    """Return what graphql-core would return for `obj` of type `parent` under `sel` (no errors)."""
+    out: dict[str, Any] = {}
+    for key, name, fn, args, complete in _plan(parent, sel):
+        if name is None:  # __typename
+            out[key] = fn
+            continue
+        value = obj[name] if fn is None else fn(obj, _Info(ctx, name, parent), **args)
+        out[key] = value if complete is None or value is None else complete(value, ctx)
+    return out

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from bench.soak import checks, layout, scenario
+from bench.soak import checks, drain, layout, scenario
 from xsight.config import load_settings, new_encryption_key
 
 KEY, SECRET = "soak-key", "soak-secret-" + "s" * 40
@@ -92,7 +92,8 @@ def run_soak(opts: Options) -> dict[str, Any]:
         _install(opts, store, procs, app, summary)
         summary["chaos"] = _soak(opts, store, procs)
         summary["activity"] = dict(store.services.activity.counts)
-        summary["quiesce"] = _quiesce(opts, store, procs, app, env, folder)
+        summary["quiesce"] = drain.quiesce(store, procs, app, env, folder, redis_url=opts.redis_url,
+                                             timeout_s=opts.drain_timeout_s, tick_s=opts.tick_s)
         summary.update(_check(store, app, opts, folder))
     except (TimeoutError, RuntimeError) as exc:
         summary["error"] = f"{type(exc).__name__}: {exc}"
@@ -159,56 +160,6 @@ def _soak(opts: Options, store: Any, procs: layout.Layout) -> dict[str, Any]:
         time.sleep(0.5)
     store.services.activity.set_rate(0)
     return {"deleted": deleter.counts, "redis_restart": redis}
-
-
-def _quiesce(opts: Options, store: Any, procs: layout.Layout, app: Any, env: dict[str, str],
-             folder: Path) -> dict[str, Any]:
-    """Let deliveries and retries drain, then run the reconciliation sync as the schedule would."""
-    from xsight.extensions import db
-    from xsight.models import SyncRun, WebhookDelivery
-
-    def pending() -> tuple[int, int]:
-        with app.app_context():
-            n = db.session.query(WebhookDelivery).filter(WebhookDelivery.status.in_(checks.PENDING)).count()
-            active = db.session.query(SyncRun).filter(SyncRun.status.in_(("queued", "running"))).count()
-            db.session.rollback()
-        return n, active
-
-    out: dict[str, Any] = {"store_idle_s": scenario.wait_for(
-        store.services.webhooks.idle, opts.drain_timeout_s, "the store's sender idle", procs.check_alive)}
-    with app.app_context():
-        before = db.session.scalar(select(db.func.max(SyncRun.id))) or 0
-    ticks = {"requeue_stalled_webhooks": 0, "reconcile_all": 0}
-    last = [0.0]
-
-    def settled() -> bool:
-        """Tick the two periodic tasks every TICK_S, as the consumers' scheduler would, until done."""
-        with app.app_context():
-            runs = db.session.execute(select(SyncRun.shop_id, SyncRun.status)
-                                      .where(SyncRun.id > before)).all()
-            db.session.rollback()
-        fresh = {s for s, st in runs if st == "succeeded"}
-        waiting, active = pending()
-        if len(fresh) == len(scenario.SHOPS) and not active and not waiting:
-            return True
-        if time.monotonic() - last[0] >= opts.tick_s:
-            last[0] = time.monotonic()
-            scenario.enqueue(env, "xsight.tasks.webhooks:requeue_stalled_webhooks")
-            ticks["requeue_stalled_webhooks"] += 1
-            if len(fresh) < len(scenario.SHOPS):  # the store no longer changes: what it reads is final
-                scenario.enqueue(env, "xsight.tasks.sync:reconcile_all")
-                ticks["reconcile_all"] += 1
-        return False
-    out["settled_s"] = scenario.wait_for(settled, opts.drain_timeout_s,
-                                         "every delivery applied and a reconciliation sync of both shops",
-                                         procs.check_alive)
-    out["ticks"] = ticks
-
-    def queue_empty() -> bool:
-        return scenario.queue_counts(opts.redis_url, folder / "instance") == (0, 0) and pending() == (0, 0)
-    out["queue_empty_s"] = scenario.wait_for(queue_empty, opts.drain_timeout_s, "an empty queue",
-                                             procs.check_alive)
-    return out
 
 
 def _check(store: Any, app: Any, opts: Options, folder: Path) -> dict[str, Any]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import random
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from .registry import tag
 from .schema import run
 from .values import gid, make_id, now_ts, parse_time, rest_ts
 
+log = logging.getLogger(__name__)
 BATCH = 250  # root objects executed per GraphQL pass
 MAX_RUNNING = 5  # API 2026-01+: five bulk queries at a time per shop
 ACTIVE = ("CREATED", "RUNNING")
@@ -94,6 +97,13 @@ class BulkRunner:
         with self.svc.storage.write() as conn:
             conn.execute(f"UPDATE bulk_ops SET {cols} WHERE id=?", (*values.values(), op_id))  # noqa: S608
 
+    def _progress(self, op_id: int, writer: JsonlWriter) -> None:
+        """Record the counts so far; a busy database skips this report rather than fail the export."""
+        try:
+            self._update(op_id, object_count=writer.objects, root_object_count=writer.roots)
+        except sqlite3.OperationalError as exc:
+            log.warning("bulk operation %s: progress not recorded (%s)", op_id, exc)
+
     def _run(self, shop: str, op_id: int, plan: BulkPlan) -> None:
         BULK_MODE.set(True)
         self._update(op_id, status="RUNNING")
@@ -109,12 +119,13 @@ class BulkRunner:
                 for node in self._execute(shop, plan, batch, fast):
                     writer.root(node, plan.root_field, plan.root_type)
                 # Like Shopify, a running operation reports the objects written so far.
-                self._update(op_id, object_count=writer.objects, root_object_count=writer.roots)
+                self._progress(op_id, writer)
             if fail:
                 raise RuntimeError("devstore bulk_fail fault")
             writer.close()
             self._finish(shop, op_id, "COMPLETED", None, writer, partial=False)
         except Exception:  # a failed operation is reported through its status, like Shopify
+            log.exception("bulk operation %s on %s failed after %d objects", op_id, shop, writer.objects)
             writer.close()
             self._finish(shop, op_id, "FAILED", "INTERNAL_SERVER_ERROR", writer, partial=True)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from xsight.errors import BulkOperationError
 from xsight.extensions import db
 from xsight.models import Order, Refund, Shop, SyncRun, WebhookDelivery
 from xsight.models.types import utcnow
@@ -46,6 +47,7 @@ def run(run: SyncRun, *, commit_every: int | None = None) -> None:
     checkpoint: dict[str, Any] = dict(run.checkpoint or {})
     checkpoint.setdefault("started_at", utcnow().isoformat())
     sync_runs.progress(run, checkpoint=checkpoint)
+    _start_exports(run, client)
     for resource in RESOURCES:
         _export(run, client, resource)
     total = sum(int(run.checkpoint[r]["objects"]) for r in RESOURCES)
@@ -66,6 +68,24 @@ def run(run: SyncRun, *, commit_every: int | None = None) -> None:
 def _state(run: SyncRun, resource: str) -> dict[str, Any]:
     state: dict[str, Any] = dict((run.checkpoint or {}).get(resource) or {})
     return state
+
+
+def _start_exports(run: SyncRun, client: AdminClient) -> None:
+    """Start every export not started yet, as many as Shopify runs at once (five since 2026-01).
+
+    Where the shop allows fewer, the rest wait: `_export` starts each one after the one before it.
+    """
+    for resource in RESOURCES:
+        state = _state(run, resource)
+        if state.get("url") or state.get("written") or state.get("operation_id"):
+            continue
+        try:
+            state["operation_id"] = bulk.start(client, BULK_DOCUMENTS[resource])
+        except BulkOperationError as exc:
+            if exc.retriable:  # busy: Shopify runs fewer at once for this shop
+                return
+            raise
+        sync_runs.progress(run, checkpoint={resource: state})
 
 
 def _export(run: SyncRun, client: AdminClient, resource: str) -> None:

@@ -1,0 +1,50 @@
+"""The customer list's search: a substring of the name or e-mail, narrowed by a trigram index first.
+
+The condition is always the LIKE test that defines a match (lower-cased name key or e-mail contains
+the lower-cased text). On SQLite, a text of three or more characters is first narrowed to the
+customers whose FTS5 trigram index (`xsight.models.search_index`) holds the text as a phrase; that
+index folds case at least as far as LIKE does, so it returns every LIKE match and maybe more, and the
+LIKE test then keeps exactly the matches. PostgreSQL's planner reads its `pg_trgm` indexes for the
+LIKE by itself.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Subquery, and_, column, func, literal_column, or_, select, table, text
+
+from xsight.extensions import db
+from xsight.models.search_index import FTS_TABLE
+
+# A trigram index can only narrow a text of at least three characters; shorter ones scan.
+MIN_CHARS = 3
+_FTS = table(FTS_TABLE, column("rowid"))
+
+
+def like_pattern(text: str) -> str:
+    """Return a LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped by `\\`."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def phrase(text: str) -> str:
+    """Return an FTS5 query for `text` as one phrase (a substring, with the trigram tokenizer)."""
+    return '"' + text.lower().replace('"', '""') + '"'
+
+
+def matches(facts: Subquery, q: str) -> ColumnElement[bool]:
+    """Return whether the facts row's name key or e-mail contains `q` (case-insensitively)."""
+    pattern = like_pattern(q)
+    scan = or_(func.lower(facts.c.email).like(pattern, escape="\\"),
+               facts.c.name_key.like(pattern, escape="\\"))
+    if len(q.lower()) < MIN_CHARS or not fts_ready():
+        return scan
+    candidates = select(_FTS.c.rowid).where(literal_column(FTS_TABLE).match(phrase(q)))
+    return and_(facts.c.customer_id.in_(candidates), scan)
+
+
+def fts_ready() -> bool:
+    """Return whether this database is SQLite with the FTS5 search table in place."""
+    if db.engine.dialect.name != "sqlite":
+        return False
+    return db.session.scalar(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+                             {"name": FTS_TABLE}) is not None

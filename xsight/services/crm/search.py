@@ -31,11 +31,16 @@ def phrase(text: str) -> str:
     return '"' + text.lower().replace('"', '""') + '"'
 
 
-def matches(facts: Subquery, q: str) -> ColumnElement[bool]:
-    """Return whether the facts row's name key or e-mail contains `q` (case-insensitively)."""
+def contains(facts: Subquery, q: str) -> ColumnElement[bool]:
+    """Return the test that defines a match: the name key or the lower-cased e-mail contains `q`."""
     pattern = like_pattern(q)
-    scan = or_(func.lower(facts.c.email).like(pattern, escape="\\"),
+    return or_(func.lower(facts.c.email).like(pattern, escape="\\"),
                facts.c.name_key.like(pattern, escape="\\"))
+
+
+def matches(facts: Subquery, q: str) -> ColumnElement[bool]:
+    """Return `contains`, narrowed first by the trigram index where this database has one."""
+    scan = contains(facts, q)
     if len(q.lower()) < MIN_CHARS or not fts_ready():
         return scan
     candidates = select(_FTS.c.rowid).where(literal_column(FTS_TABLE).match(phrase(q)))

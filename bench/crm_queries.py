@@ -1,7 +1,9 @@
-"""Time the customer list's SQL alone, per bench case: the total's count, the first and a deep page.
+"""Time the customer list's SQL alone, per bench case: the counts, the first and a deep page.
 
 Run: .venv/bin/python -m bench.crm_queries [customers]      (SQLite in a temp folder)
      DATABASE_URL=postgresql://... .venv/bin/python -m bench.crm_queries [customers]
+Counts: COUNT(*) over the page's conditions (what every total ran before decision 042) and the
+statement `GET /customers` runs for its total (`customer_filters.count_query`, decision 042).
 Best of 5 per query, wall-clock and this process's CPU time (on SQLite the database runs in this
 process, so CPU time is the query's own cost and barely moves with other load on the machine; on
 PostgreSQL it only covers the client). Also the segment preview's count.
@@ -26,7 +28,7 @@ from xsight import create_app
 from xsight.extensions import db
 from xsight.models import Shop
 from xsight.services.crm import keyset, planner
-from xsight.services.crm.customer_filters import conditions
+from xsight.services.crm.customer_filters import conditions, count_query
 from xsight.services.crm.customer_list import _page_keys, sort_key
 from xsight.services.crm.facts import customer_facts
 from xsight.services.segments import query
@@ -44,7 +46,7 @@ def best(fn: Callable[[], Any], n: int = 5) -> tuple[float, float]:
 
 
 def case(shop: Shop, q: str, f: Any) -> list[tuple[float, float]]:
-    """Return the timings of one case's count, first page keys and deep page keys."""
+    """Return the timings of one case's two counts, first page keys and deep page keys."""
     params = dict(part.split("=", 1) for part in q.split("&") if part)
     sort, direction = params.get("sort", "amount_spent"), params.get("direction", "desc")
     facts = customer_facts(shop.id)
@@ -52,7 +54,11 @@ def case(shop: Shop, q: str, f: Any) -> list[tuple[float, float]]:
     key, walk = sort_key(facts, sort, direction)
     cursor = deep_cursor(shop, q, f)
     deep = keyset.decode(cursor, sort, direction, key.kind) if cursor else None
-    return [best(lambda: db.session.scalar(select(func.count()).select_from(facts).where(*where))),
+    plain, total = select(func.count()).select_from(facts).where(*where), count_query(shop, facts, f)
+    if db.session.scalar(plain) != db.session.scalar(total):
+        raise AssertionError(f"{q}: the total's count differs from COUNT(*) of the page conditions")
+    return [best(lambda: db.session.scalar(plain)),
+            best(lambda: db.session.scalar(total)),
             best(lambda: _page_keys(facts, where, key, walk, None, 51)),
             best(lambda: _page_keys(facts, where, key, walk, deep, 51))]
 
@@ -72,7 +78,8 @@ def main() -> None:
             build(db.session, shop.id, n)
             planner.interactive(db.session)
             print(f"{n:,} customers on {db.engine.dialect.name}; best of 5, ms wall / ms CPU\n")
-            print("| case | count | first page keys | deep page keys |\n|---|---:|---:|---:|")
+            print("| case | COUNT(*) of the page conditions | total's count (count_query) | first page keys "
+                  "| deep page keys |\n|---|---:|---:|---:|---:|")
             for label, q, f in CASES:
                 print(f"| {label} | " + " | ".join(f"{w:.1f} / {c:.1f}" for w, c in case(shop, q, f)) + " |",
                       flush=True)

@@ -47,8 +47,8 @@ def index_instances() -> set[tuple[Any, ...]]:
 
 def found(word: str) -> set[int]:
     """Return the customer ids the search index gives for a phrase (SQLite)."""
-    return set(db.session.scalars(text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q"),
-                                  {"q": f'"{word}"'}))
+    query = text("SELECT rowid FROM customer_facts_search WHERE customer_facts_search MATCH :q")
+    return set(db.session.scalars(query, {"q": f'"{word}"'}))
 
 
 def sqlite_only() -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from tests.services.segments import population
 from xsight.extensions import db
 from xsight.models import Customer, Shop
-from xsight.services.crm import facts
+from xsight.services.crm import facts, search
 from xsight.services.crm.facts import customer_facts
 from xsight.services.crm.search import contains, fts_ready, matches, phrase
 
@@ -23,7 +24,10 @@ QUERIES = ["émile", "ÉMILE", "mile zo", 'the rock"', '"', '""x', "100%", "_co"
            "example.com", "c1@", "zz", "an", "a", "ann lee", "*", "x y)", "c99@example.com"]
 
 
-def test_index_narrowing_never_changes_the_matches(app: Flask, make_shop: Callable[..., Shop]) -> None:
+@pytest.mark.parametrize("dense", [search.DENSE, 3])  # 3: pages of common texts skip the index
+def test_index_narrowing_never_changes_the_matches(app: Flask, make_shop: Callable[..., Shop],
+                                                   monkeypatch: pytest.MonkeyPatch, dense: int) -> None:
+    monkeypatch.setattr(search, "DENSE", dense)
     shop, other = make_shop(iana_timezone="UTC"), make_shop(iana_timezone="UTC")
     with app.app_context():
         population.build(random.Random(21), shop.id, 60)
@@ -40,7 +44,9 @@ def test_index_narrowing_never_changes_the_matches(app: Flask, make_shop: Callab
         hits = 0
         for q in QUERIES:
             expected = set(db.session.scalars(select(f.c.customer_id).where(contains(f, q))))
-            assert set(db.session.scalars(select(f.c.customer_id).where(matches(f, q)))) == expected, q
+            for counting in (False, True):
+                got = set(db.session.scalars(select(f.c.customer_id).where(matches(f, q, counting=counting))))
+                assert got == expected, (q, counting)
             hits += bool(expected)
         assert hits >= len(QUERIES) // 2  # the cases are not empty
 

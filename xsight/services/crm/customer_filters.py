@@ -100,12 +100,12 @@ def conditions(shop: Shop, facts: Subquery, f: CustomerFilters, *,
                counting: bool = False) -> list[ColumnElement[bool]]:
     """Return one SQL condition per filter that is set; an unknown segment is a 404.
 
-    `counting=True` shapes the tag tests for a count over every row rather than a page's few probes.
+    `counting=True` shapes the tag and search tests for a count over every row rather than a page.
     """
     c = facts.c
     found: list[ColumnElement[bool]] = []
     if f.q:
-        found.append(matches(facts, f.q))
+        found.append(matches(facts, f.q, counting=counting))
     for column, values in ((c.rfm_group, f.rfm_group), (c.churn_risk, f.churn_risk),
                            (c.country, f.country)):
         if values:

@@ -17,6 +17,10 @@ from xsight.models.search_index import FTS_TABLE
 
 # A trigram index can only narrow a text of at least three characters; shorter ones scan.
 MIN_CHARS = 3
+# A page (not a count) reads the index's candidates first only when there are fewer than this many:
+# with more, matches are dense enough that walking the sort index meets a page of them sooner than
+# the index lists them all (measured: 93 ms of CPU to list 200k candidates of "example.com").
+DENSE = 2000
 _FTS = table(FTS_TABLE, column("rowid"))
 
 
@@ -38,12 +42,19 @@ def contains(facts: Subquery, q: str) -> ColumnElement[bool]:
                facts.c.name_key.like(pattern, escape="\\"))
 
 
-def matches(facts: Subquery, q: str) -> ColumnElement[bool]:
-    """Return `contains`, narrowed first by the trigram index where this database has one."""
+def matches(facts: Subquery, q: str, *, counting: bool = False) -> ColumnElement[bool]:
+    """Return `contains`, narrowed first by the trigram index where this database has one.
+
+    A count always reads the candidates (it would otherwise test every row); a page only when they
+    are few (`DENSE`).
+    """
     scan = contains(facts, q)
     if len(q.lower()) < MIN_CHARS or not fts_ready():
         return scan
     candidates = select(_FTS.c.rowid).where(literal_column(FTS_TABLE).match(phrase(q)))
+    if not counting and (db.session.scalar(select(func.count()).select_from(
+            candidates.limit(DENSE).subquery())) or 0) >= DENSE:
+        return scan
     return and_(facts.c.customer_id.in_(candidates), scan)
 
 

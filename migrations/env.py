@@ -33,8 +33,14 @@ def run_migrations_online() -> None:
                 directives[:] = []
                 logger.info("No changes in schema detected.")
 
+    def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+        from xsight.models.search_index import UNMAPPED  # created outside the metadata
+
+        return name not in UNMAPPED
+
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    conf_args.setdefault("include_object", include_object)
     with _db().engine.connect() as connection:
         context.configure(connection=connection, target_metadata=_db().metadata, **conf_args)
         with context.begin_transaction():

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xsight.extensions import db
+from xsight.models import search_index
 from xsight.models.mixins import TenantMixin
 from xsight.models.types import BigId, JsonType, UTCDateTime
 
@@ -33,6 +45,9 @@ class CustomerFacts(TenantMixin, db.Model):  # type: ignore[name-defined]
         Index("ix_customer_facts_shop_p_alive", "shop_id", "p_alive", "customer_id"),
         Index("ix_customer_facts_shop_clv", "shop_id", "predicted_clv", "customer_id"),
         Index("ix_customer_facts_shop_created", "shop_id", "created_at", "customer_id"),
+        # Filter-only columns, so a filter's count reads the index alone (decision 042).
+        Index("ix_customer_facts_shop_country", "shop_id", "country", "churn_risk", "customer_id"),
+        Index("ix_customer_facts_shop_churn", "shop_id", "churn_risk", "customer_id"),
     )
 
     customer_id: Mapped[int] = mapped_column(
@@ -60,6 +75,11 @@ class CustomerFacts(TenantMixin, db.Model):  # type: ignore[name-defined]
     country: Mapped[str | None] = mapped_column(String(2))
     email_subscription_status: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# The trigram index that search reads lives and dies with the table (xsight.models.search_index).
+event.listen(CustomerFacts.__table__, "after_create", search_index.after_create)
+event.listen(CustomerFacts.__table__, "before_drop", search_index.before_drop)
 
 
 class CustomerFactTag(TenantMixin, db.Model):  # type: ignore[name-defined]

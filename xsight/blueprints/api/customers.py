@@ -13,7 +13,7 @@ from xsight.blueprints.api import list_params as p
 from xsight.models.prediction import CHURN_RISKS
 from xsight.services.access_log import record_customer_data
 from xsight.services.crm import customer_list, customer_profile, export, timeline
-from xsight.services.crm.customer_filters import CustomerFilters, conditions, total_key
+from xsight.services.crm.customer_filters import CustomerFilters, conditions, count_query, total_key
 from xsight.services.crm.facts import customer_facts
 
 EMAIL_STATES = ("subscribed", "not_subscribed", "unsubscribed", "pending", "redacted", "invalid")
@@ -47,7 +47,8 @@ def list_customers() -> ResponseReturnValue:
     sort, direction, limit, after = p.paging("amount_spent")
     facts = customer_facts(g.shop.id)
     body = customer_list.page(g.shop, facts, conditions(g.shop, facts, filters), sort=sort,
-                              direction=direction, limit=limit, after=after, total_key=total_key(filters))
+                              direction=direction, limit=limit, after=after, total_key=total_key(filters),
+                              count=count_query(g.shop, facts, filters))
     record_customer_data(len(body["customers"]))
     return jsonify(body)
 

@@ -7,13 +7,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, exists, func, select
+from sqlalchemy.orm import aliased
 
 from xsight.errors import NotFound
 from xsight.extensions import db
-from xsight.models import Segment, SegmentMembership, Shop
+from xsight.models import CustomerFactTag, Segment, SegmentMembership, Shop
 from xsight.models.types import to_minor
 from xsight.services.crm.facts import has_tag_key, tag_key
+from xsight.services.crm.search import like_pattern, matches
+
+__all__ = ["CustomerFilters", "conditions", "count_query", "has_tag", "is_member", "like_pattern",
+           "total_key"]
 
 
 @dataclass(frozen=True)
@@ -41,15 +46,12 @@ class CustomerFilters:
     segment_id: int | None = None
 
 
-def like_pattern(text: str) -> str:
-    """Return a LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped by `\\`."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def has_tag(facts: Subquery, shop_id: int, tag: str, *, scan: bool = False) -> ColumnElement[bool]:
+    """Return whether the facts row's customer has `tag` (exact), from the indexed tag rows.
 
-
-def has_tag(facts: Subquery, shop_id: int, tag: str) -> ColumnElement[bool]:
-    """Return whether the facts row's customer has `tag` (exact), from the indexed tag rows."""
-    return has_tag_key(facts, shop_id, tag_key(tag), tag)
+    `scan=True` is for a count, which tests every row of the shop (see `facts.has_tag_key`).
+    """
+    return has_tag_key(facts, shop_id, tag_key(tag), tag, scan=scan)
 
 
 def total_key(f: CustomerFilters) -> CustomerFilters | None:
@@ -73,14 +75,37 @@ def _range(column: ColumnElement[Any], low: Any, high: Any) -> list[ColumnElemen
     return found
 
 
-def conditions(shop: Shop, facts: Subquery, f: CustomerFilters) -> list[ColumnElement[bool]]:
-    """Return one SQL condition per filter that is set; an unknown segment is a 404."""
+def count_query(shop: Shop, facts: Subquery, f: CustomerFilters) -> Select[Any]:
+    """Return the statement that counts the filter's matches exactly, in the shape cheapest to count.
+
+    A filter on tags alone counts the shop's tag rows of the first tag (one per customer who has it,
+    and only customers with a facts row have tag rows: `facts` writes both together), probing the
+    others in the same index; no facts row is read. Any other filter counts the facts rows, with tag
+    tests in their counting form.
+    """
+    if f.tag and f == CustomerFilters(tag=f.tag):
+        t = CustomerFactTag
+        first, *rest = f.tag
+        probes = []
+        for other in rest:
+            o = aliased(CustomerFactTag)
+            probes.append(exists().where(o.shop_id == shop.id, o.tag_key == tag_key(other), o.tag == other,
+                                         o.customer_id == t.customer_id))
+        return select(func.count()).select_from(t).where(
+            t.shop_id == shop.id, t.tag_key == tag_key(first), t.tag == first, *probes)
+    return select(func.count()).select_from(facts).where(*conditions(shop, facts, f, counting=True))
+
+
+def conditions(shop: Shop, facts: Subquery, f: CustomerFilters, *,
+               counting: bool = False) -> list[ColumnElement[bool]]:
+    """Return one SQL condition per filter that is set; an unknown segment is a 404.
+
+    `counting=True` shapes the tag and search tests for a count over every row rather than a page.
+    """
     c = facts.c
     found: list[ColumnElement[bool]] = []
     if f.q:
-        pattern = like_pattern(f.q)
-        found.append(or_(func.lower(c.email).like(pattern, escape="\\"),
-                         c.name_key.like(pattern, escape="\\")))
+        found.append(matches(facts, f.q, counting=counting))
     for column, values in ((c.rfm_group, f.rfm_group), (c.churn_risk, f.churn_risk),
                            (c.country, f.country)):
         if values:
@@ -88,7 +113,7 @@ def conditions(shop: Shop, facts: Subquery, f: CustomerFilters) -> list[ColumnEl
     if f.email_subscription_status:
         found.append(func.lower(c.email_subscription_status).in_(
             [v.lower() for v in f.email_subscription_status]))
-    found += [has_tag(facts, shop.id, tag) for tag in f.tag]
+    found += [has_tag(facts, shop.id, tag, scan=counting) for tag in f.tag]
     found += _range(c.p_alive, f.p_alive_min, f.p_alive_max)
     found += _range(c.predicted_clv, None if f.clv_min is None else float(f.clv_min),
                     None if f.clv_max is None else float(f.clv_max))

@@ -73,20 +73,23 @@ def main() -> None:
     app = build_app(args.database_url, folder, SECRET, SHOP)
     huey.immediate = False  # only enqueue, as the web process does in production
     sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - the log handler writes to sys.stderr
-    sides = {"postgres": proc_cpu.server_pids(args.database_url, "postgres"),
-             "redis": proc_cpu.server_pids(os.environ.get("REDIS_URL", ""), "redis-server")}
+    def sides() -> dict[str, list[int]]:  # listed before and after each round: pools open backends
+        return {"postgres": proc_cpu.server_pids(args.database_url, "postgres"),
+                "redis": proc_cpu.server_pids(os.environ.get("REDIS_URL", ""), "redis-server")}
+
     per_round = args.deliveries // args.rounds
     run(app, environs(200, 10**7))  # warm up
     app_cpu: list[float] = []
-    server_cpu: dict[str, list[float]] = {name: [] for name in sides}
+    server_cpu: dict[str, list[float]] = {name: [] for name, pids in sides().items() if pids}
     for r in range(args.rounds):
         batch = environs(per_round, r * per_round)
-        before = {name: proc_cpu.cpu_seconds(pids) for name, pids in sides.items()}
+        before = {name: proc_cpu.cpu_seconds(pids) for name, pids in sides().items()}
         started = time.process_time()
         run(app, batch)
         app_cpu.append((time.process_time() - started) / per_round)
-        for name, pids in sides.items():
-            server_cpu[name].append((proc_cpu.cpu_seconds(pids) - before[name]) / per_round)
+        for name, pids in sides().items():
+            if name in server_cpu:
+                server_cpu[name].append((proc_cpu.cpu_seconds(pids) - before[name]) / per_round)
     if args.profile:
         profiler = cProfile.Profile(time.process_time)
         batch = environs(per_round, 10**6)
@@ -98,7 +101,7 @@ def main() -> None:
         pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(args.profile)
         print(text.getvalue(), file=sys.__stdout__)
     sys.stderr = sys.__stderr__
-    cells = {"app": app_cpu} | {name: v for name, v in server_cpu.items() if sides[name]}
+    cells = {"app": app_cpu} | server_cpu
     medians = {name: round(statistics.median(v) * 1e6) for name, v in cells.items()}
     backend = "PostgreSQL + RedisHuey" if args.database_url else "SQLite + SqliteHuey"
     print(f"{backend}: CPU per delivery (µs, median of {args.rounds} rounds of {per_round}): {medians}, "

@@ -98,8 +98,7 @@ class LeanWebhooks:
         rid = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
         context.push(request_id=rid, shop=shop, topic=topic, webhook_id=webhook_id)
         try:
-            with self.app.app_context():
-                sentry.tag(request_id=rid)
+            with sentry.isolated(), self.app.app_context():  # error events get the ids as tags
                 status, payload = self._record(shop, topic, webhook_id, body, environ)
             data = (self.json.dumps(payload, separators=(",", ":")) + "\n").encode()
             start_response(f"{status} {HTTPStatus(status).phrase}", [

@@ -6,7 +6,9 @@ Pre-signs N deliveries with unique webhook ids into a wrk Lua script, serves the
 `--rate R` paces each connection (a think time after every answer) so the offered load is about R
 deliveries/s: latency is then measured at that load, not at saturation; 0 sends as fast as possible.
 Also prints the CPU the server side spent per answered delivery (gunicorn's processes, and the local
-PostgreSQL and Redis serving DATABASE_URL / REDIS_URL), which a busy machine does not distort much.
+PostgreSQL and Redis serving DATABASE_URL / REDIS_URL), which a busy machine does not distort much,
+and wrk's own. The process trees are listed before and after the run: a backend that a pool opened
+during the run and kept is counted (ones that exited are counted through their parent).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -88,21 +91,28 @@ def main() -> None:
                     break
                 except httpx.TransportError:
                     time.sleep(0.1)
-            sides = {"web": proc_cpu.tree(server.pid),
-                     "postgres": proc_cpu.server_pids(args.database_url, "postgres"),
-                     "redis": proc_cpu.server_pids(os.environ.get("REDIS_URL", ""), "redis-server")}
-            before = {name: proc_cpu.cpu_seconds(pids) for name, pids in sides.items()}
+            def sides() -> dict[str, list[int]]:  # listed again at the end: pools open backends
+                return {"web": proc_cpu.tree(server.pid),
+                        "postgres": proc_cpu.server_pids(args.database_url, "postgres"),
+                        "redis": proc_cpu.server_pids(os.environ.get("REDIS_URL", ""), "redis-server")}
+
+            before = {name: proc_cpu.cpu_seconds(pids) for name, pids in sides().items()}
+            loadgen = resource.getrusage(resource.RUSAGE_CHILDREN)
             out = subprocess.run(["wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--latency",
                                   "-s", str(folder / "load.lua"), f"http://127.0.0.1:{port}"],
                                  capture_output=True, text=True, check=True).stdout
-            used = {name: proc_cpu.cpu_seconds(pids) - before[name] for name, pids in sides.items()}
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            used = {name: proc_cpu.cpu_seconds(pids) - before[name] for name, pids in sides().items()
+                    if pids}
+            wrk_cpu = after.ru_utime + after.ru_stime - loadgen.ru_utime - loadgen.ru_stime
         finally:
             server.terminate()
             server.wait(10)
     print(out)
     answered = int((re.search(r"(\d+) requests in", out) or [0, 0])[1])
-    per = {name: round(1e6 * cpu / max(answered, 1)) for name, cpu in used.items() if sides[name]}
-    print(f"server CPU per answered delivery (µs): {per}, total {sum(per.values())}")
+    per = {name: round(1e6 * cpu / max(answered, 1)) for name, cpu in used.items()}
+    print(f"server CPU per answered delivery (µs): {per}, total {sum(per.values())}; "
+          f"wrk {round(1e6 * wrk_cpu / max(answered, 1))} µs")
     print(json.dumps({"workers": args.workers, "deliveries_presigned": args.deliveries,
                       "offered_rate": args.rate or "max", "think_ms": think_ms,
                       "connections": args.connections}))

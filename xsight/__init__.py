@@ -77,3 +77,6 @@ def _register_blueprints(app: Flask) -> None:
 
         app.register_blueprint(demo_bp)
     register_cli(app)
+    from xsight.blueprints.webhooks.lean import install
+
+    install(app)  # in front of Flask (and Socket.IO's middleware) for POST /webhooks

@@ -107,3 +107,28 @@ def test_web_and_task_errors_are_sent_tagged_and_scrubbed(tmp_path: Path, make_a
     task = [e for e in collector.events if e.get("tags", {}).get("task") == "test_sentry_failing_task"]
     assert task and len(task[0]["tags"]["task_id"]) == 36
 
+
+
+def test_lean_webhook_errors_are_sent_tagged(tmp_path: Path, make_app: MakeApp, app: Flask,
+                                             collector: Collector, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import ShopifyHelper
+    from xsight.services import webhook_record
+
+    reporting = make_app(make_settings(tmp_path / "s", DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+                                       SENTRY_DSN=collector.dsn))
+
+    def database_down(*args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError(f"database unreachable for {EMAIL}")
+
+    monkeypatch.setattr(webhook_record, "record", database_down)
+    body = b'{"id": 1}'
+    headers = ShopifyHelper().webhook_headers("lean.myshopify.com", "orders/create", body,
+                                              webhook_id="wh-sentry-1")
+    response = reporting.test_client().post("/webhooks", data=body,
+                                            headers={**headers, "X-Request-Id": "req-sentry-lean"})
+    assert response.status_code == 500 and response.json["error"] == "internal_error"
+    sentry_sdk.get_client().flush(timeout=5)
+    assert EMAIL not in b"\n".join(collector.raw).decode()
+    web = [e for e in collector.events if e.get("tags", {}).get("request_id") == "req-sentry-lean"]
+    assert web, collector.events
+    assert web[0]["tags"]["webhook_id"] == "wh-sentry-1" and web[0]["tags"]["shop"] == "lean.myshopify.com"

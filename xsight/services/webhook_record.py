@@ -9,6 +9,7 @@ so it keeps two plain statements and a commit.
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -23,6 +24,12 @@ _INSERT = (f"INSERT INTO webhook_deliveries ({', '.join(COLUMNS)}) "  # noqa: S6
            f"VALUES ({', '.join('?' * len(COLUMNS))}) "
            "ON CONFLICT (shop_id, webhook_id) DO NOTHING RETURNING id")
 _processors: dict[str, Any] = {}
+# At most this many deliveries of one process hold a database connection at once (decision 058).
+# More in flight only made the pool open overflow connections and close them again on return: under
+# load one new PostgreSQL backend per ~6 deliveries, each a fork and a login, which took most of the
+# server's CPU. The rest wait here for a few hundred microseconds (gevent-patched under gunicorn).
+RECORD_CONCURRENCY = 8
+_slots = threading.BoundedSemaphore(RECORD_CONCURRENCY)
 # One row (shop id, new delivery id or NULL when the webhook id was seen) or none for an unknown shop.
 # The casts type the parameters, which a SELECT list would otherwise read as text.
 _RECORD_PG = (
@@ -48,25 +55,25 @@ def record(shop_domain: str, webhook_id: str, topic: str, body: str, status: str
     # and tear down around one statement (about a tenth of the intake's CPU).
     dialect = db.engine.dialect
     stamp = _stamp(dialect)
-    connection = db.engine.raw_connection()
-    try:
-        if dialect.name == "postgresql":
-            return _record_pg(connection.dbapi_connection, (
-                shop_domain, webhook_id, event_id, topic, api_version, stamp(triggered_at),
-                stamp(utcnow()), status, body, error))
-        cursor = connection.cursor()
-        cursor.execute(_LOOKUP, (shop_domain,))
-        shop = cursor.fetchone()
-        if shop is None:
-            return Recorded(None, None)
-        cursor.execute(_INSERT, (shop[0], webhook_id, event_id, topic, api_version, stamp(triggered_at),
-                                 stamp(utcnow()), status, body, error))
-        row = cursor.fetchone()
-        cursor.close()
-        connection.commit()
-        return Recorded(int(shop[0]), int(row[0]) if row else None)
-    finally:
-        connection.close()  # back to the pool, which rolls back anything left open
+    values = (webhook_id, event_id, topic, api_version, stamp(triggered_at), stamp(utcnow()), status,
+              body, error)
+    with _slots:
+        connection = db.engine.raw_connection()
+        try:
+            if dialect.name == "postgresql":
+                return _record_pg(connection.dbapi_connection, (shop_domain, *values))
+            cursor = connection.cursor()
+            cursor.execute(_LOOKUP, (shop_domain,))
+            shop = cursor.fetchone()
+            if shop is None:
+                return Recorded(None, None)
+            cursor.execute(_INSERT, (shop[0], *values))
+            row = cursor.fetchone()
+            cursor.close()
+            connection.commit()
+            return Recorded(int(shop[0]), int(row[0]) if row else None)
+        finally:
+            connection.close()  # back to the pool, which rolls back anything left open
 
 
 def _stamp(dialect: Any) -> Any:

@@ -26,6 +26,8 @@ IMMEDIATE_TOPICS = frozenset({"app/uninstalled"})
 # Data topics are handed to a task; the sync engine registers the enqueue function here.
 enqueue_delivery: list[Callable[[int], None]] = []
 enqueue_privacy_request: list[Callable[[int], None]] = []
+# The delivery headers recorded with it, spelt as `receive` looks them up.
+HEADER_FIELDS = ("X-Shopify-Event-Id", "X-Shopify-API-Version", "X-Shopify-Triggered-At")
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def _parse_time(value: str | None) -> datetime | None:
 
 
 def receive(shop_domain: str, topic: str, webhook_id: str, body: str,
-            headers: dict[str, str]) -> Receipt:
+            headers: dict[str, str | None]) -> Receipt:
     """Record a verified delivery once and apply or enqueue it; duplicates do nothing."""
     try:
         json.loads(body)

@@ -49,7 +49,8 @@ def receive() -> ResponseReturnValue:
     if topic in compliance.TOPICS:
         raise BadRequest(f"{topic} is delivered to /webhooks/compliance.")
     context.bind(shop=shop, topic=topic, webhook_id=webhook_id)
-    receipt = webhooks.receive(shop, topic, webhook_id, body, dict(request.headers))
+    receipt = webhooks.receive(shop, topic, webhook_id, body,
+                               {name: request.headers.get(name) for name in webhooks.HEADER_FIELDS})
     metrics.WEBHOOKS_RECEIVED.labels(topic, receipt.outcome).inc()
     if receipt.outcome == "malformed":
         raise BadRequest("The webhook body is not valid JSON; it was stored for inspection.",

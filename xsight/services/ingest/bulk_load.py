@@ -197,11 +197,13 @@ def load(session: Session | scoped_session[Any], shop_id: int, resource: str,
          on_commit: Callable[[int], None]) -> int:
     """Write every object; after each `commit_every` objects flush and call `on_commit(count)`.
 
-    The next batch is read and mapped in a helper thread while this one is written (bulk_pipeline).
+    On PostgreSQL the next batch is read and mapped in a helper thread while the server writes
+    this one (bulk_pipeline, decision 006).
     """
     loader = BulkLoader(session, shop_id, resource)
     count = 0
-    with closing(bulk_pipeline.batches(loader, objects, commit_every)) as mapped:
+    pipeline = bulk_pipeline.batches if loader.postgres else bulk_pipeline.in_line
+    with closing(pipeline(loader, objects, commit_every)) as mapped:
         for buffers, count, last in mapped:
             loader.flush(buffers)
             if not last:

@@ -1,15 +1,18 @@
-"""Parse and map the next batch of bulk lines in a helper thread while the database writes this one.
+"""Parse and map the next batch of bulk lines in a helper thread while PostgreSQL writes this one.
 
-The database releases the GIL while it works (sqlite3 inside each step, psycopg while it waits for
-the server), so on two cores the next batch's parsing and mapping overlaps the current batch's
-write. Only the helper touches `objects` and the loader's buffers until it hands a batch over; only
-the calling thread touches the database. At most `AHEAD` finished batches wait, so memory stays
+psycopg releases the GIL while the server executes a batch's `INSERT … SELECT` (most of the
+backfill's time on PostgreSQL), so on two cores the next batch's parsing and mapping overlaps it
+(decision 006). SQLite maps in line (`in_line`): sqlite3 releases the GIL only for each row's short
+step, and taking it back from a busy helper costs up to the 5 ms switch interval every row.
+Only the helper touches `objects` and the loader's buffers until it hands a batch over; only the
+calling thread touches the database. At most `AHEAD` finished batches wait, so memory stays
 bounded (one batch written, `AHEAD` waiting, one being mapped). Under gevent's monkey-patching the
 helper is a greenlet and the queue cooperative: the same order of events, less overlap.
 """
 
 from __future__ import annotations
 
+import contextvars
 import queue
 import threading
 from collections.abc import Generator, Iterable
@@ -27,6 +30,17 @@ class Mapper(Protocol):
     def add(self, obj: dict[str, Any]) -> None: ...
 
     def take(self) -> Any: ...
+
+
+def in_line(loader: Mapper, objects: Iterable[dict[str, Any]], every: int) -> Generator[Batch, None, None]:
+    """Yield the same batches as `batches`, mapped in the calling thread."""
+    count = 0
+    for obj in objects:
+        loader.add(obj)
+        count += 1
+        if count % every == 0:
+            yield loader.take(), count, False
+    yield loader.take(), count, True
 
 
 def batches(loader: Mapper, objects: Iterable[dict[str, Any]], every: int) -> Generator[Batch, None, None]:
@@ -59,7 +73,9 @@ def batches(loader: Mapper, objects: Iterable[dict[str, Any]], every: int) -> Ge
         except BaseException as exc:  # handed to the writing thread and raised there
             put(exc)
 
-    helper = threading.Thread(target=produce, name="bulk-map", daemon=True)
+    # The helper runs in a copy of this context, so its log lines keep the run's fields.
+    helper = threading.Thread(target=contextvars.copy_context().run, args=(produce,),
+                              name="bulk-map", daemon=True)
     helper.start()
     try:
         while True:

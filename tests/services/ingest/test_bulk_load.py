@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -186,3 +187,32 @@ def test_an_unknown_resource_is_refused(app: Flask, make_shop: Callable[..., Sho
     shop = make_shop()
     with app.app_context(), pytest.raises(ValueError, match="Unknown bulk resource"):
         bulk_load.BulkLoader(db.session, shop.id, "gift_cards")
+
+
+def test_a_failed_write_stops_the_mapping_and_keeps_what_was_committed(
+        app: Flask, make_shop: Callable[..., Shop], monkeypatch: pytest.MonkeyPatch) -> None:
+    shop = make_shop()
+    real_write = bulk_load.BulkLoader._write
+    calls: list[str] = []
+
+    def flaky(self: bulk_load.BulkLoader, table: str, *args: Any) -> None:
+        calls.append(table)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        real_write(self, table, *args)
+
+    monkeypatch.setattr(bulk_load.BulkLoader, "_write", flaky)
+    committed: list[int] = []
+
+    def commit(count: int) -> None:
+        db.session.commit()
+        committed.append(count)
+
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="disk full"):
+            bulk_load.load(db.session, shop.id, "customers", copy.deepcopy(CUSTOMERS * 40),
+                           commit_every=1, on_commit=commit)
+        db.session.rollback()
+        assert committed == [1, 2]
+        assert db.session.scalar(select(func.count()).select_from(Customer)) == 2
+    assert not [t for t in threading.enumerate() if t.name == "bulk-map"]

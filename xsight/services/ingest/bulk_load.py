@@ -11,6 +11,7 @@ Rows follow the Writer's rules (decision 004): upsert on (shop_id, shopify_gid),
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from typing import Any
 
 from sqlalchemy import Table
@@ -27,7 +28,7 @@ from xsight.models import (
     RefundLineItem,
 )
 from xsight.models.types import utcnow
-from xsight.services.ingest import bulk_rows, bulk_sql, graphql_rows, raw_upsert
+from xsight.services.ingest import bulk_pipeline, bulk_rows, bulk_sql, graphql_rows, raw_upsert
 from xsight.services.ingest.bulk_sql import Link
 from xsight.services.ingest.values import nodes
 
@@ -48,6 +49,7 @@ TABLES: dict[str, tuple[Table, Link | None]] = {  # in flush order: parents firs
     "refunds": (Refund.__table__, Link("order_id", "orders")),
     "refund_line_items": (RefundLineItem.__table__, Link("refund_id", "refunds")),
 }
+ORDER_UPDATED = bulk_rows.ORDER_COLUMNS.index("shopify_updated_at")
 FAST_COLUMNS = {"customers": bulk_rows.CUSTOMER_COLUMNS, "orders": bulk_rows.ORDER_COLUMNS,
                 "order_line_items": bulk_rows.LINE_ITEM_COLUMNS}
 
@@ -75,7 +77,7 @@ class BulkLoader:
             return
         child_id = str(obj.get("id", ""))
         if child_id.startswith(LINE_ITEM):
-            row = bulk_rows.line_item(obj, self._parent_updated(parent), self.stamp)
+            row = bulk_rows.line_item(obj, self._parent_updated(parent))
             self._buffers["order_line_items"][row[0]] = (row, parent)
         elif child_id.startswith(VARIANT):
             variant = graphql_rows.variant(obj, self._parent_updated(parent))
@@ -89,7 +91,7 @@ class BulkLoader:
         elif self.resource == "orders":
             row = bulk_rows.order(node, self.stamp)
             self._buffers["orders"][row[0]] = (row, None)
-            self._remember(row[0], node.get("updatedAt"))
+            self._remember(row[0], row[ORDER_UPDATED])  # stored form: line items take it as is
             for refund in node.get("refunds") or ():
                 self._generic("refunds", graphql_rows.refund(refund), row[0])
                 for line in nodes(refund.get("refundLineItems")):
@@ -116,13 +118,18 @@ class BulkLoader:
         recent, older = self._updated
         return recent.get(gid, older.get(gid))
 
-    def flush(self) -> None:
-        """Upsert every buffered row, parents before children."""
+    def take(self) -> dict[str, Rows]:
+        """Hand over the rows buffered so far (for `flush`) and start new, empty buffers."""
+        taken, self._buffers = self._buffers, {name: {} for name in TABLES}
+        return taken
+
+    def flush(self, buffers: dict[str, Rows] | None = None) -> None:
+        """Upsert every buffered row (or those of `buffers`, from `take`), parents before children."""
         now = utcnow()
         synced = now if self.postgres else bulk_rows.sqlite_stamp(now.isoformat())
         if not self.postgres:
             self._skip_sqlite_foreign_key_checks()
-        for table, rows in self._buffers.items():
+        for table, rows in (self._buffers if buffers is None else buffers).items():
             if rows:
                 self._write(table, list(rows.values()), synced)
                 self.written[table] = self.written.get(table, 0) + len(rows)
@@ -188,14 +195,17 @@ def _postgres(cursor: Any, table: str, columns: tuple[str, ...], link: Link | No
 def load(session: Session | scoped_session[Any], shop_id: int, resource: str,
          objects: Iterable[dict[str, Any]], *, commit_every: int,
          on_commit: Callable[[int], None]) -> int:
-    """Write every object; after each `commit_every` objects flush and call `on_commit(count)`."""
+    """Write every object; after each `commit_every` objects flush and call `on_commit(count)`.
+
+    On PostgreSQL the next batch is read and mapped in a helper thread while the server writes
+    this one (bulk_pipeline, decision 006).
+    """
     loader = BulkLoader(session, shop_id, resource)
     count = 0
-    for obj in objects:
-        loader.add(obj)
-        count += 1
-        if count % commit_every == 0:
-            loader.flush()
-            on_commit(count)
-    loader.flush()
+    pipeline = bulk_pipeline.batches if loader.postgres else bulk_pipeline.in_line
+    with closing(pipeline(loader, objects, commit_every)) as mapped:
+        for buffers, count, last in mapped:
+            loader.flush(buffers)
+            if not last:
+                on_commit(count)
     return count

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from xsight.models.types import to_minor
@@ -20,6 +21,8 @@ from xsight.services.ingest import values
 Stamp = Callable[[Any], Any]
 EMPTY_TAGS = "[]"
 MONEY_DECIMALS = 4  # stored units are 1/10,000 (xsight.models.types.MONEY_SCALE)
+AMOUNT_CACHE = 1 << 14  # distinct amount strings remembered (bounded: about 2 MB)
+STORED_STAMP_CHARS = len("2026-01-01 00:00:00.000000")
 
 CUSTOMER_COLUMNS = (
     "shopify_gid", "first_name", "last_name", "email", "email_marketing_state", "phone",
@@ -45,7 +48,7 @@ def sqlite_stamp(value: Any) -> str | None:
         raise ValueError(f"Timestamp {value!r} has no time zone.")
     if parsed.utcoffset():
         parsed = parsed.astimezone(UTC)
-    return parsed.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return parsed.isoformat(" ", "microseconds")[:STORED_STAMP_CHARS]  # without the "+00:00"
 
 
 def postgres_stamp(value: Any) -> str | None:
@@ -61,11 +64,18 @@ def postgres_stamp(value: Any) -> str | None:
 def minor(amount: Any) -> int:
     """Return integer money units for an amount; plain decimal strings take a fast path."""
     if isinstance(amount, str):
-        whole, _, fraction = amount.partition(".")
-        digits = whole[1:] if whole[:1] == "-" else whole
-        if (len(fraction) <= MONEY_DECIMALS and digits.isdigit() and digits.isascii()
-                and ((fraction.isdigit() and fraction.isascii()) or not fraction)):
-            return int(whole + fraction.ljust(MONEY_DECIMALS, "0"))
+        return _text_minor(amount)
+    return to_minor(values.money(amount))
+
+
+@lru_cache(maxsize=AMOUNT_CACHE)
+def _text_minor(amount: str) -> int:
+    """Integer units of a decimal string, remembered: a shop's amounts repeat (0.00, prices)."""
+    whole, _, fraction = amount.partition(".")
+    digits = whole[1:] if whole[:1] == "-" else whole
+    if (len(fraction) <= MONEY_DECIMALS and digits.isdigit() and digits.isascii()
+            and ((fraction.isdigit() and fraction.isascii()) or not fraction)):
+        return int(whole + fraction.ljust(MONEY_DECIMALS, "0"))
     return to_minor(values.money(amount))
 
 
@@ -120,11 +130,14 @@ def order(node: dict[str, Any], stamp: Stamp) -> tuple[Any, ...]:
             bool(get("taxesIncluded")))
 
 
-def line_item(node: dict[str, Any], order_updated_at: Any, stamp: Stamp) -> tuple[Any, ...]:
-    """Return an order_line_items row in LINE_ITEM_COLUMNS order."""
+def line_item(node: dict[str, Any], order_updated_at: Any) -> tuple[Any, ...]:
+    """Return an order_line_items row in LINE_ITEM_COLUMNS order.
+
+    `order_updated_at` is the order's stored `shopify_updated_at` (already stamped, once per order).
+    """
     get = node.get
     return (node["id"], values.nested_id(get("product")), values.nested_id(get("variant")),
             get("title") or get("name") or "", get("sku"), int(get("quantity") or 0),
             get("currentQuantity"), bag(get("originalUnitPriceSet")),
             _sum(get("discountAllocations"), "allocatedAmountSet"),
-            _sum(get("taxLines"), "priceSet"), bool(get("isGiftCard")), stamp(order_updated_at))
+            _sum(get("taxLines"), "priceSet"), bool(get("isGiftCard")), order_updated_at)

@@ -10,18 +10,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import delete, text
+from sqlalchemy import text
 from threadpoolctl import threadpool_limits
 
 from xsight.analytics import cohorts, holdout, rfm
 from xsight.analytics.transactions import summarize
 from xsight.extensions import db
 from xsight.models import Shop
-from xsight.models.prediction import CustomerPrediction, ModelRun
+from xsight.models.prediction import ModelRun
 from xsight.models.types import MONEY_SCALE, utcnow
 from xsight.ops import metrics
 from xsight.services import insights_models as models
-from xsight.services import raw_sql
+from xsight.services import prediction_store, raw_sql
 
 log = logging.getLogger(__name__)
 MIN_REPEAT_BUYERS = 200  # issue 6: below this (or MIN_HISTORY_DAYS) the shop gets "not enough data"
@@ -165,14 +165,8 @@ def _compute(shop: Shop, run: ModelRun, today: date) -> None:
     rows, per_customer = _rows(shop.id, run.id, today, b, summary, predicted)
     run.summary = {"rfm": models.rfm_summary(*per_customer), "cohorts": _cohorts(b, today),
                    "predictions": models.distributions(rows) if fit else None}
-    _store(shop.id, list(zip(*(rows[c] for c in COLUMNS), strict=True)))
+    prediction_store.replace_rows(shop.id, COLUMNS, rows)
     run.finished_at = utcnow()
-
-
-def _store(shop_id: int, rows: list[tuple[Any, ...]]) -> None:
-    """Replace the shop's prediction rows with this run's."""
-    db.session.execute(delete(CustomerPrediction).where(CustomerPrediction.shop_id == shop_id))
-    raw_sql.insert_many("customer_predictions", COLUMNS, rows)
 
 
 def _rows(shop_id: int, run_id: int, today: date, b: Buyers, summary: Any,
@@ -203,7 +197,7 @@ def _rows(shop_id: int, run_id: int, today: date, b: Buyers, summary: Any,
         "shop_id": [shop_id] * n, "model_run_id": [run_id] * n, "customer_key": keys,
         "customer_id": [ids.get(k) for k in keys], "orders": all_orders.tolist(),
         "net_sales": all_net.tolist(),
-        "recency_days": [d if d >= 0 else None for d in all_recency.tolist()],
+        "recency_days": models.with_none(all_recency.tolist(), all_recency < 0),
         **models.customer_columns(predicted, index, iso_dates=sqlite),
         "r": scores.r.tolist(), "f": scores.f.tolist(), "m": scores.m.tolist(), "fm": scores.fm.tolist(),
         "rfm_group": scores.group.tolist()}

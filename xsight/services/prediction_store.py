@@ -1,10 +1,11 @@
-"""Replace a shop's customer_predictions rows with a run's rows, rewriting the rows already there in place.
+"""Replace a shop's customer_predictions rows with a run's rows (SQLite: rewriting the rows in place).
 
-A recompute produces one row per customer, nearly always for the same customers as the run before. Each
-customer's existing row is updated by its id (every column but the shop and the customer key, so the
-(shop, customer key) index is left alone), customers new since the last run get new rows and rows of
+A recompute produces one row per customer, nearly always for the same customers as the run before. On
+SQLite each customer's existing row is updated by its id (every column but the shop and the customer key,
+so the (shop, customer key) index is left alone), customers new since the last run get new rows and rows of
 customers no longer present (or duplicates of one key) are deleted. The table ends up exactly as after a
-delete of the shop's rows and an insert of the new ones, ids aside (docs/decisions/034-prediction-writes.md).
+delete of the shop's rows and an insert of the new ones, ids aside; PostgreSQL does exactly that delete and a
+COPY (docs/decisions/034-prediction-writes.md).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ BATCH = 10_000
 
 def replace_rows(shop_id: int, columns: Sequence[str], values: dict[str, list[Any]]) -> None:
     """Make the shop's prediction rows equal to `values` (one list per column, one entry per customer key)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        _replace_postgres(shop_id, columns, values)
+        return
     names = [c for c in columns if c not in ("shop_id", "customer_key")]
     existing = raw_sql.fetch_all(f"SELECT customer_key, id FROM {TABLE} "  # noqa: S608 - integers only
                                  f"WHERE shop_id = {int(shop_id)} ORDER BY id")
@@ -40,12 +44,20 @@ def replace_rows(shop_id: int, columns: Sequence[str], values: dict[str, list[An
         inserts = [row for row, row_id in zip(zip(*(values[c] for c in columns), strict=True), row_ids,
                                               strict=True) if row_id is None]
     _delete(sorted(stale))
-    if db.session.get_bind().dialect.name == "postgresql":
-        _update_postgres(names, updates)
-    else:
-        _update_sqlite(names, updates)
+    _update_sqlite(names, updates)
     if inserts:
         raw_sql.insert_many(TABLE, columns, inserts)
+
+
+def _replace_postgres(shop_id: int, columns: Sequence[str], values: dict[str, list[Any]]) -> None:
+    """Delete the shop's rows and COPY the new ones: an UPDATE ... FROM a copied temporary table took
+    longer on the server (a new version of every row, both indexes and one foreign-key check per row)."""
+    cursor = _cursor()
+    try:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE shop_id = {int(shop_id)}")  # noqa: S608
+    finally:
+        cursor.close()
+    raw_sql.insert_many(TABLE, columns, list(zip(*(values[c] for c in columns), strict=True)))
 
 
 def _cursor() -> Any:
@@ -70,24 +82,5 @@ def _update_sqlite(names: list[str], updates: list[tuple[Any, ...]]) -> None:
     try:
         for start in range(0, len(updates), BATCH):
             cursor.executemany(sql, updates[start:start + BATCH])
-    finally:
-        cursor.close()
-
-
-def _update_postgres(names: list[str], updates: list[tuple[Any, ...]]) -> None:
-    """COPY the new values into a temporary table, then one UPDATE ... FROM joined on the row id."""
-    if not updates:
-        return
-    cursor = _cursor()
-    try:
-        cursor.execute(f"CREATE TEMPORARY TABLE prediction_updates ON COMMIT DROP AS "  # noqa: S608
-                       f"SELECT {', '.join(names)}, id FROM {TABLE} WITH NO DATA")
-        with cursor.copy(f"COPY prediction_updates ({', '.join(names)}, id) FROM STDIN") as copy:
-            for row in updates:
-                copy.write_row(row)
-        cursor.execute("ANALYZE prediction_updates")  # the join plan needs its size
-        cursor.execute(f"UPDATE {TABLE} AS p SET {', '.join(f'{n} = u.{n}' for n in names)} "  # noqa: S608
-                       "FROM prediction_updates AS u WHERE p.id = u.id")
-        cursor.execute("DROP TABLE prediction_updates")
     finally:
         cursor.close()

@@ -34,7 +34,8 @@ def _columns(shop_id: int, run_id: int, keys: list[str], seed: int) -> dict[str,
 
 
 def _insert(columns: dict[str, list[Any]]) -> None:
-    raw_sql.insert_many("customer_predictions", COLUMNS, list(zip(*(columns[c] for c in COLUMNS), strict=True)))
+    rows = list(zip(*(columns[c] for c in COLUMNS), strict=True))
+    raw_sql.insert_many("customer_predictions", COLUMNS, rows)
 
 
 def _stored(shop_id: int) -> list[tuple[Any, ...]]:

@@ -72,13 +72,13 @@ def _buyers(shop_id: int) -> Buyers:
                                  f"WINDOW w AS ({order}) {order}")
         if not rows:
             return _no_buyers()
-        first, *numbers = zip(*rows, strict=True)
-        gids = [k for k in first if k is not None]
-        starts = np.flatnonzero(np.fromiter((k is not None for k in first), dtype=bool, count=len(first)))
-        sizes = np.diff(np.append(starts, len(first)))
-        day, orders, net = (np.array(column, dtype=np.int64) for column in numbers)
+        table = np.array(rows, dtype=object)  # C loops from here on (zip(*rows) took ~0.9 s)
+        named = table[:, 0] != None  # noqa: E711 - elementwise on an object array
+        starts = np.flatnonzero(named)
+        sizes = np.diff(np.append(starts, len(table)))
+        numbers = table[:, 1:].astype(np.int64)
         code = np.repeat(np.arange(len(sizes)), sizes)
-        return Buyers(np.array(gids, dtype=object), code, day, orders, net, starts)
+        return Buyers(table[named, 0], code, numbers[:, 0], numbers[:, 1], numbers[:, 2], starts)
     keys = raw_sql.fetch_all(f"SELECT customer_key, count(*) {where} GROUP BY customer_key "
                              "ORDER BY customer_key")
     rows = raw_sql.fetch_all(f"SELECT day_number, lq_orders, lq_net {where} {order}")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
 
 from xsight.extensions import db
-from xsight.models import Shop
+from xsight.models import Customer, Shop
 from xsight.models.prediction import CustomerPrediction, ModelRun
 from xsight.services import prediction_store, raw_sql
 from xsight.services.insights_recompute import COLUMNS
@@ -67,6 +67,12 @@ def test_replacing_rows_equals_delete_and_insert(app: Flask, make_shop: Callable
         new_run = _run(mine.id)
         # k0, k1 left; k20, k21 new; the rest kept with new values.
         after = _columns(mine.id, new_run, [f"k{i}" for i in range(2, 12)] + ["k20", "k21"], seed=2)
+        # k5's customer row arrived since the last run (the SET names customer_id for it only), k21 is new.
+        for key in ("k5", "k21"):
+            customer = Customer(shop_id=mine.id, shopify_gid=key, tags=[], synced_at=datetime.now(UTC))
+            db.session.add(customer)
+            db.session.flush()
+            after["customer_id"][after["customer_key"].index(key)] = customer.id
         prediction_store.replace_rows(mine.id, COLUMNS, after)
         db.session.commit()
         rewritten = _stored(mine.id)
@@ -76,6 +82,7 @@ def test_replacing_rows_equals_delete_and_insert(app: Flask, make_shop: Callable
         db.session.commit()
         assert rewritten == _stored(mine.id)
         assert len(rewritten) == 12 and rewritten[0][1] == "k10"
+        assert sum(row[2] is not None for row in rewritten) == 2
         runs = db.session.scalars(select(CustomerPrediction.model_run_id)
                                   .where(CustomerPrediction.shop_id == mine.id))
         assert set(runs) == {new_run}

@@ -1,11 +1,12 @@
 """Replace a shop's customer_predictions rows with a run's rows (SQLite: rewriting the rows in place).
 
 A recompute produces one row per customer, nearly always for the same customers as the run before. On
-SQLite each customer's existing row is updated by its id (every column but the shop and the customer key,
-so the (shop, customer key) index is left alone), customers new since the last run get new rows and rows of
-customers no longer present (or duplicates of one key) are deleted. The table ends up exactly as after a
-delete of the shop's rows and an insert of the new ones, ids aside; PostgreSQL does exactly that delete and a
-COPY (docs/decisions/034-prediction-writes.md).
+SQLite each customer's existing row is updated by its id: every column but the shop and the customer key
+(so the (shop, customer key) index is left alone), and the customer id only where it changed. Customers
+new since the last run get new rows; rows of customers no longer present (or duplicates of one key) are
+deleted. The table ends up exactly as after a delete of the shop's rows and an insert of the new ones,
+ids aside; PostgreSQL does exactly that delete and a COPY
+(docs/decisions/034-recompute-in-place-writes-and-one-read.md).
 """
 
 from __future__ import annotations
@@ -26,25 +27,32 @@ def replace_rows(shop_id: int, columns: Sequence[str], values: dict[str, list[An
         _replace_postgres(shop_id, columns, values)
         return
     names = [c for c in columns if c not in ("shop_id", "customer_key")]
-    existing = raw_sql.fetch_all(f"SELECT customer_key, id FROM {TABLE} "  # noqa: S608 - integers only
+    existing = raw_sql.fetch_all(f"SELECT customer_key, id, customer_id FROM {TABLE} "  # noqa: S608
                                  f"WHERE shop_id = {int(shop_id)} ORDER BY id")
-    ids: dict[str, int] = {}
+    found: dict[str, tuple[int, int | None]] = {}
     stale: list[int] = []
-    for key, row_id in existing:
-        if key in ids:
+    for key, row_id, customer_id in existing:
+        if key in found:
             stale.append(row_id)
         else:
-            ids[key] = row_id
-    row_ids = [ids.pop(key, None) for key in values["customer_key"]]
-    stale.extend(ids.values())
-    updates = list(zip(*(values[n] for n in names), row_ids, strict=True))
-    inserts: list[tuple[Any, ...]] = []
-    if None in row_ids:
-        updates = [row for row in updates if row[-1] is not None]
-        inserts = [row for row, row_id in zip(zip(*(values[c] for c in columns), strict=True), row_ids,
-                                              strict=True) if row_id is None]
+            found[key] = (row_id, customer_id)
+    old = [found.pop(key, None) for key in values["customer_key"]]
+    stale.extend(row_id for row_id, _ in found.values())
+    # Rows whose customer id stays leave it out of the SET: SQLite checks a foreign key on every row
+    # whose SET names it, changed or not (~0.3 s of 200k rows).
+    kept = [c for c in names if c != "customer_id"]
+    row_ids = [o[0] if o else None for o in old]
+    same = [o is not None and o[1] == c for o, c in zip(old, values["customer_id"], strict=True)]
+    light = list(zip(*(values[n] for n in kept), row_ids, strict=True))
     _delete(sorted(stale))
-    _update_sqlite(names, updates)
+    if all(same):
+        _update_sqlite(kept, light)
+    else:
+        full = zip(*(values[n] for n in names), row_ids, strict=True)
+        _update_sqlite(kept, [row for row, s in zip(light, same, strict=True) if s])
+        _update_sqlite(names, [row for row, o, s in zip(full, old, same, strict=True) if o and not s])
+    inserts = [row for row, o in zip(zip(*(values[c] for c in columns), strict=True), old, strict=True)
+               if o is None]
     if inserts:
         raw_sql.insert_many(TABLE, columns, inserts)
 

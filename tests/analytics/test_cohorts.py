@@ -90,3 +90,19 @@ def test_matches_a_plain_python_computation():
             cum += sum(a for c in members for m, a in per_customer[c] if m == month)
             assert value == pytest.approx(active / len(members))
             assert t.cumulative_revenue_per_customer[i][k] == pytest.approx(cum / len(members))
+
+
+def test_rows_in_customer_month_order_give_the_same_table_as_shuffled_rows():
+    """Sorted (customer, month) input takes the one-pass path; shuffled input np.unique: same table."""
+    rng = np.random.default_rng(3)
+    ids = np.sort(rng.integers(0, 60, 500))
+    days = np.datetime64("2024-01-01") + rng.integers(0, 400, 500)
+    ordered = np.lexsort((days, ids))
+    ids, days = ids[ordered], days[ordered]
+    amounts = rng.integers(1, 200, 500).astype(float)
+    shuffled = rng.permutation(500)
+    end = np.datetime64("2025-01-20")
+    a = cohort_table(ids, days, amounts, observation_end=end)
+    b = cohort_table(ids[shuffled], days[shuffled], amounts[shuffled], observation_end=end)
+    assert (a.cohorts, a.sizes, a.retention) == (b.cohorts, b.sizes, b.retention)
+    assert a.cumulative_revenue_per_customer == b.cumulative_revenue_per_customer  # whole amounts: exact

@@ -77,3 +77,15 @@ def test_holdout_counts_distinct_purchase_days_of_calibration_customers_only():
 def test_invalid_fraction():
     with pytest.raises(InvalidInputError, match="holdout_fraction"):
         evaluate([1], ["2024-01-01"], observation_end="2024-01-02", holdout_fraction=1.0)
+
+
+def test_holdout_counts_are_the_same_for_rows_in_customer_day_order_and_in_any_order():
+    rng = np.random.default_rng(5)
+    ids = rng.integers(0, 40, 600)
+    days = rng.integers(0, 60, 600)
+    cal_ids = np.unique(ids[days <= 30])
+    order = np.lexsort((days, ids))  # (customer, day) order, duplicates kept: the one-pass path
+    sorted_counts = _holdout_purchase_days(cal_ids, ids[order], days[order], 30, 60)
+    assert _holdout_purchase_days(cal_ids, ids, days, 30, 60).tolist() == sorted_counts.tolist()
+    truth = [len({d for i, d in zip(ids, days, strict=True) if i == c and 30 < d <= 60}) for c in cal_ids]
+    assert sorted_counts.tolist() == truth

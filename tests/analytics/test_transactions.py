@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xsight.analytics._arrays import unique_inverse
 from xsight.analytics.errors import InvalidInputError
 from xsight.analytics.transactions import summarize
 
@@ -103,3 +104,35 @@ def test_invariants(rows, end, unit):
 def test_plain_empty_lists_are_accepted():
     s = summarize([], [], [], observation_end="2024-01-02")
     assert len(s) == 0
+
+
+@given(values=st.lists(st.integers(-5, 40), max_size=80), presort=st.booleans())
+def test_unique_inverse_equals_numpy_unique(values, presort):
+    a = np.array(sorted(values) if presort else values, dtype=np.int64)
+    uniq, inverse = unique_inverse(a)
+    want_uniq, want_inverse = np.unique(a, return_inverse=True)
+    assert uniq.tolist() == want_uniq.tolist() and inverse.tolist() == want_inverse.tolist()
+    assert inverse.dtype == want_inverse.dtype
+
+
+@settings(max_examples=50)
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 30), st.integers(0, 90), st.floats(0.0, 500.0, allow_nan=False)),
+        min_size=1, max_size=120,
+    ),
+    end=st.integers(0, 100),
+)
+def test_rows_in_customer_day_order_summarise_exactly_as_shuffled_rows(rows, end):
+    """Sorted (customer, day) input takes the one-pass path; any other order np.unique: same arrays."""
+    ordered = sorted({(c, d): (c, d, a) for c, d, a in rows}.values())  # one row per customer and day
+    shuffled = list(reversed(ordered))
+    results = []
+    for log in (ordered, shuffled):
+        ids = np.array([r[0] for r in log], dtype=np.int64)
+        days = np.datetime64("2024-01-01") + np.array([r[1] for r in log])
+        results.append(summarize(ids, days, np.array([r[2] for r in log]),
+                                 observation_end=np.datetime64("2024-01-01") + end))
+    a, b = results
+    for name in ("customer_ids", "frequency", "recency", "T", "monetary_value", "first_day", "last_day"):
+        assert getattr(a, name).tolist() == getattr(b, name).tolist(), name

@@ -89,3 +89,18 @@ def to_day_number(value: DayLike, *, tz: str | None = None) -> int:
     if isinstance(value, np.datetime64 | str):
         return int(to_day_numbers(np.array([value]), tz=tz)[0])
     return int(to_day_numbers(np.array([value], dtype=object), tz=tz)[0])
+
+
+def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, NDArray[np.intp]]:
+    """Return ``np.unique(values, return_inverse=True)``, in one pass when integer values come sorted.
+
+    Callers that read rows in (customer, day) order skip the sort; any other input takes np.unique.
+    """
+    ordered = values.ndim == 1 and values.dtype.kind in "iu" and len(values) > 0
+    if ordered and bool(np.all(values[1:] >= values[:-1])):
+        new = np.empty(len(values), dtype=bool)
+        new[0] = True
+        np.not_equal(values[1:], values[:-1], out=new[1:])
+        return values[new], (np.cumsum(new) - 1).astype(np.intp)
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return uniq, inverse.reshape(-1)

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from xsight.analytics._arrays import DayLike, as_float_array, check_same_length, to_day_number, to_day_numbers
+from xsight.analytics._arrays import (
+    DayLike,
+    as_float_array,
+    check_same_length,
+    to_day_number,
+    to_day_numbers,
+    unique_inverse,
+)
 from xsight.analytics.errors import InvalidInputError
 
 Cell = float | None
@@ -58,12 +65,11 @@ def cohort_table(
     ids, months, money = ids[keep], _month_of(days[keep]), money[keep]
     if len(ids) == 0:
         return CohortTable([], [], [], [], [], [], [], _label(end_month), bool(complete))
-    _, cust = np.unique(ids, return_inverse=True)
+    _, cust = unique_inverse(ids)
     m0 = int(months.min())
     width = end_month - m0 + 1
-    pair_key, pair_index, pair_orders = np.unique(
-        cust.astype(np.int64) * width + (months - m0), return_inverse=True, return_counts=True
-    )
+    pair_key, pair_index = unique_inverse(cust.astype(np.int64) * width + (months - m0))
+    pair_orders = np.bincount(pair_index, minlength=len(pair_key))
     pair_revenue = np.bincount(pair_index, weights=money, minlength=len(pair_key))
     pair_cust, pair_month = pair_key // width, pair_key % width
     first_of_cust = np.flatnonzero(np.r_[True, pair_cust[1:] != pair_cust[:-1]])

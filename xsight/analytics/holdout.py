@@ -125,7 +125,13 @@ def _holdout_purchase_days(
     pos = np.searchsorted(cal_ids, ids[later])
     pos_ok = np.minimum(pos, len(cal_ids) - 1)
     known = (pos < len(cal_ids)) & (cal_ids[pos_ok] == ids[later])
-    pairs = np.unique(np.column_stack((pos_ok[known], days[later][known])), axis=0)
+    who, when = pos_ok[known], days[later][known]
+    step = np.diff(who)
+    if bool(np.all((step > 0) | ((step == 0) & (np.diff(when) >= 0)))):  # (customer, day) order: no sort
+        first = np.ones(len(who), dtype=bool)
+        first[1:] = (step != 0) | (np.diff(when) != 0)
+        return np.bincount(who[first], minlength=len(cal_ids)).astype(np.float64)
+    pairs = np.unique(np.column_stack((who, when)), axis=0)
     return np.bincount(pairs[:, 0], minlength=len(cal_ids)).astype(np.float64)
 
 

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from xsight.analytics._arrays import DayLike, as_float_array, check_same_length, to_day_number, to_day_numbers
+from xsight.analytics._arrays import (
+    DayLike,
+    as_float_array,
+    check_same_length,
+    to_day_number,
+    to_day_numbers,
+    unique_inverse,
+)
 from xsight.analytics.errors import InvalidInputError
 
 
@@ -57,7 +64,7 @@ def summarize(
 
     keep = days <= end
     ids, days, money = ids[keep], days[keep], money[keep]
-    uniq_ids, cust = np.unique(ids, return_inverse=True)
+    uniq_ids, cust = unique_inverse(ids)
     n = len(uniq_ids)
     if n == 0:
         empty = np.zeros(0)
@@ -68,7 +75,7 @@ def summarize(
     day0 = int(days.min())
     span = end - day0 + 1
     key = cust.astype(np.int64) * span + (days - day0)
-    cust_day, day_index = np.unique(key, return_inverse=True)
+    cust_day, day_index = unique_inverse(key)
     day_amount = np.bincount(day_index, weights=money, minlength=len(cust_day))
     day_cust = cust_day // span
     day_num = cust_day % span + day0

@@ -113,17 +113,23 @@ def customer_columns(predicted: dict[str, np.ndarray] | None, index: np.ndarray,
         values = predicted[name][at] if len(predicted[name]) else np.full(n, np.nan)
         ok = have & np.isfinite(values)
         # numpy's rint(x * 1e6) / 1e6 can differ from round(x, 6) in the last binary digit only.
-        rounded = np.round(np.where(ok, values, 0.0), 6).tolist()
-        cols[name] = [v if k else None for v, k in zip(rounded, ok.tolist(), strict=True)]
+        cols[name] = with_none(np.round(np.where(ok, values, 0.0), 6).tolist(), ~ok)
     today = np.datetime64(date.fromordinal(int(predicted["today"][0])), "D")
     waits = predicted["wait_days"][at] if len(at) and len(predicted["wait_days"]) else np.full(n, np.nan)
     ok = have & np.isfinite(waits)
-    when = (today + np.round(np.where(ok, waits, 0)).astype(np.int64)).astype(object)
-    cols["next_order_at"] = [(d.isoformat() if iso_dates else d) if k else None
-                             for d, k in zip(when.tolist(), ok.tolist(), strict=True)]
+    when = today + np.round(np.where(ok, waits, 0)).astype(np.int64)
+    days = np.datetime_as_string(when, unit="D") if iso_dates else when.astype(object)  # ISO = isoformat()
+    cols["next_order_at"] = with_none(days.tolist(), ~ok)
     risks = predicted["churn_risk"][at].tolist() if len(predicted["churn_risk"]) else [None] * n
-    cols["churn_risk"] = [r if k else None for r, k in zip(risks, have.tolist(), strict=True)]
+    cols["churn_risk"] = with_none(risks, ~have)
     return cols
+
+
+def with_none(values: list[Any], missing: np.ndarray) -> list[Any]:
+    """Return `values` with None where `missing` is true (few places: patched one by one)."""
+    for i in np.flatnonzero(missing).tolist():
+        values[i] = None
+    return values
 
 
 def _money(value: float) -> str:

@@ -9,7 +9,8 @@ from typing import Any
 import orjson
 from graphql import FieldNode, GraphQLObjectType, get_named_type
 
-from .bulk_query import fields_of, node_field
+from .bulk_query import connection_node_type, fields_of, node_field
+from .project import cached_by_node
 
 DEFER_PROB = 0.3  # share of child lines written after later, unrelated lines
 DEFER_SPAN = 3  # deferred lines wait for up to this many later root objects
@@ -77,29 +78,16 @@ class JsonlWriter:
         self.fh.close()
 
 
-_KEYS_CACHE: dict[tuple[int, str], tuple[FieldNode, dict[str, tuple[FieldNode, Any]]]] = {}
-
-
 def _connection_keys(field: FieldNode, ftype: GraphQLObjectType) -> dict[str, tuple[FieldNode, Any]]:
     """Map response keys of a node's connection fields to (node field AST, node type); cached."""
-    hit = _KEYS_CACHE.get((id(field), ftype.name))
-    if hit is not None and hit[0] is field:  # the entry keeps the node alive, so its id stays unique
-        return hit[1]
-    if len(_KEYS_CACHE) > 1024:
-        _KEYS_CACHE.clear()
-    keys = _collect_connection_keys(field, ftype)
-    _KEYS_CACHE[(id(field), ftype.name)] = (field, keys)
-    return keys
+    return cached_by_node(_collect_connection_keys, ftype, field)
 
 
-def _collect_connection_keys(field: FieldNode, ftype: GraphQLObjectType) -> dict[str, tuple[FieldNode, Any]]:
+def _collect_connection_keys(ftype: GraphQLObjectType, field: FieldNode) -> dict[str, tuple[FieldNode, Any]]:
     out: dict[str, tuple[FieldNode, Any]] = {}
     for sel in fields_of(field):
         fdef = ftype.fields.get(sel.name.value)
-        if fdef is None:
-            continue
-        named = get_named_type(fdef.type)
-        if named.name.endswith("Connection") and isinstance(named, GraphQLObjectType):
-            node_type = get_named_type(named.fields["nodes"].type)
+        node_type = connection_node_type(get_named_type(fdef.type)) if fdef is not None else None
+        if node_type is not None:
             out[sel.alias.value if sel.alias else sel.name.value] = (node_field(sel), node_type)
     return out

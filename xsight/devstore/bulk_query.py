@@ -58,6 +58,13 @@ def node_field(conn_field: FieldNode) -> FieldNode:
     return conn_field
 
 
+def connection_node_type(named: Any) -> Any:
+    """Return the node type when `named` is a connection type, else None."""
+    if named.name.endswith("Connection") and isinstance(named, GraphQLObjectType):
+        return get_named_type(named.fields["nodes"].type)
+    return None
+
+
 def _walk(
     field: FieldNode, ftype: GraphQLObjectType, depth: int, path: str, found: list[str], errors: list[str]
 ) -> None:
@@ -68,7 +75,8 @@ def _walk(
         if fdef is None:
             continue
         named = get_named_type(fdef.type)
-        if named.name.endswith("Connection") and isinstance(named, GraphQLObjectType):
+        node_type = connection_node_type(named)
+        if node_type is not None:
             found.append(f"{path}.{sel.name.value}")
             if depth + 1 > MAX_DEPTH:
                 errors.append(
@@ -77,7 +85,6 @@ def _walk(
                 )
             if "id" not in names:
                 errors.append(f"The parent of nested connection {path}.{sel.name.value} must select 'id'.")
-            node_type = get_named_type(named.fields["nodes"].type)
             assert isinstance(node_type, GraphQLObjectType)
             _walk(node_field(sel), node_type, depth + 1, f"{path}.{sel.name.value}", found, errors)
         elif isinstance(named, GraphQLObjectType) and sel.selection_set is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import (
     DocumentNode,
@@ -13,6 +13,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     InlineFragmentNode,
+    Node,
     SelectionSetNode,
     get_named_type,
     is_leaf_type,
@@ -58,20 +59,27 @@ def can_project(doc: DocumentNode) -> bool:
     return visitor.plain
 
 
-FIELD_CACHE_SIZE = 4096  # selection sets remembered across bulk operations
-_FIELD_CACHE: dict[tuple[str, int], tuple[SelectionSetNode, list[FieldNode]]] = {}
+FIELD_CACHE_SIZE = 4096  # compiled selections remembered across bulk operations
+T = TypeVar("T")
+N = TypeVar("N", bound=Node)
+_CACHE: dict[tuple[Any, str, int], tuple[Node, Any]] = {}
+
+
+def cached_by_node(build: Callable[[GraphQLObjectType, N], T], gtype: GraphQLObjectType, node: N) -> T:
+    """Return build(gtype, node), built once per type and AST node (the bulk export's hot path)."""
+    key = (build, gtype.name, id(node))
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is node:  # the entry keeps the node alive, so its id stays unique
+        return hit[1]
+    value = build(gtype, node)
+    if len(_CACHE) > FIELD_CACHE_SIZE:
+        _CACHE.clear()
+    _CACHE[key] = (node, value)
+    return value
 
 
 def _fields(parent: GraphQLObjectType, sel: SelectionSetNode) -> list[FieldNode]:
-    key = (parent.name, id(sel))
-    hit = _FIELD_CACHE.get(key)
-    if hit is not None and hit[0] is sel:  # the node is kept alive by the entry, so its id stays unique
-        return hit[1]
-    fields = _collect(parent, sel)
-    if len(_FIELD_CACHE) > FIELD_CACHE_SIZE:
-        _FIELD_CACHE.clear()
-    _FIELD_CACHE[key] = (sel, fields)
-    return fields
+    return cached_by_node(_collect, parent, sel)
 
 
 def _collect(parent: GraphQLObjectType, sel: SelectionSetNode) -> list[FieldNode]:
@@ -88,15 +96,14 @@ def _collect(parent: GraphQLObjectType, sel: SelectionSetNode) -> list[FieldNode
 
 Complete = Callable[[Any, Ctx], Any] | None  # None: a leaf value, returned as it is
 Step = tuple[str, str | None, Any, dict[str, Any], Complete]
-_PLAN_CACHE: dict[tuple[str, int], tuple[SelectionSetNode, list[Step]]] = {}
 
 
 def _plan(parent: GraphQLObjectType, sel: SelectionSetNode) -> list[Step]:
     """Compile a selection on a type once: per field its key, resolver, arguments and completion."""
-    key = (parent.name, id(sel))
-    hit = _PLAN_CACHE.get(key)
-    if hit is not None and hit[0] is sel:  # the node is kept alive by the entry, so its id stays unique
-        return hit[1]
+    return cached_by_node(_compile, parent, sel)
+
+
+def _compile(parent: GraphQLObjectType, sel: SelectionSetNode) -> list[Step]:
     steps: list[Step] = []
     resolvers = RESOLVERS.get(parent.name, {})
     for node in _fields(parent, sel):
@@ -107,9 +114,6 @@ def _plan(parent: GraphQLObjectType, sel: SelectionSetNode) -> list[Step]:
             continue
         args = {a.name.value: value_from_ast_untyped(a.value) for a in node.arguments or ()}
         steps.append((out_key, name, resolvers.get(name), args, _completer(parent.fields[name].type, node)))
-    if len(_PLAN_CACHE) > FIELD_CACHE_SIZE:
-        _PLAN_CACHE.clear()
-    _PLAN_CACHE[key] = (sel, steps)
     return steps
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -10,12 +11,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import delete, func, select
 
+from tests.conftest import POSTGRES
 from tests.services.orders_factory import Line, seed_shop, write_order
 from xsight.extensions import db
 from xsight.models import Customer, Shop
 from xsight.models.prediction import CustomerPrediction, ModelRun
 from xsight.models.rollup import CustomerStats
-from xsight.services import insights, insights_models, insights_recompute
+from xsight.services import insights, insights_models, insights_recompute, raw_sql
 from xsight.tasks.analytics import recompute_insights
 
 
@@ -175,3 +177,34 @@ def test_recompute_skips_while_one_runs_and_takes_over_a_stale_one(
         running.started_at = utcnow() - RECOMPUTE_STALE_AFTER - timedelta(seconds=1)
         db.session.commit()
         assert recompute_insights.call_local(shop.id) != "locked"
+
+
+@pytest.mark.skipif(POSTGRES, reason="PostgreSQL reads the customer days in one statement")
+def test_a_write_between_the_two_sqlite_reads_does_not_misalign_them(
+        shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen in the 1M-order demo: a webhook's order landed between the per-key counts and the rows."""
+    seed_shop(shop.id, 300, seed=5)
+    path = db.engine.url.database
+    real = raw_sql.fetch_all
+    reads: list[str] = []
+
+    def fetch_all(sql: str, session: Any = None) -> list[tuple[Any, ...]]:
+        rows = real(sql, session)
+        reads.append(sql)
+        if "FROM customer_days" in sql and len([r for r in reads if "FROM customer_days" in r]) == 1:
+            other = sqlite3.connect(path)  # another process's write, committed at once
+            other.execute("INSERT INTO customer_days (shop_id, customer_key, day, day_number, orders, net, "
+                          "lq_orders, lq_net, is_returning, first_order) SELECT shop_id, customer_key, "
+                          "'2026-11-25', 739945, 1, 10000, 1, 10000, 1, 0 FROM customer_days "
+                          "WHERE shop_id = ? AND lq_orders > 0 ORDER BY customer_key LIMIT 1", (shop.id,))
+            other.commit()
+            other.close()
+        return rows
+
+    monkeypatch.setattr(raw_sql, "fetch_all", fetch_all)
+    run = insights_recompute.recompute(shop.id)
+    assert run.status == "succeeded", run.error
+    assert len([r for r in reads if "FROM customer_days" in r]) == 2
+    # The row written between the reads is read by the next run.
+    monkeypatch.setattr(raw_sql, "fetch_all", real)
+    assert insights_recompute.recompute(shop.id).status == "succeeded"

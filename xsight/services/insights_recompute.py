@@ -79,9 +79,10 @@ def _buyers(shop_id: int) -> Buyers:
         numbers = table[:, 1:].astype(np.int64)
         code = np.repeat(np.arange(len(sizes)), sizes)
         return Buyers(table[named, 0], code, numbers[:, 0], numbers[:, 1], numbers[:, 2], starts)
-    keys = raw_sql.fetch_all(f"SELECT customer_key, count(*) {where} GROUP BY customer_key "
-                             "ORDER BY customer_key")
-    rows = raw_sql.fetch_all(f"SELECT day_number, lq_orders, lq_net {where} {order}")
+    with raw_sql.snapshot():  # a webhook's write between the two reads would misalign keys and rows
+        keys = raw_sql.fetch_all(f"SELECT customer_key, count(*) {where} GROUP BY customer_key "
+                                 "ORDER BY customer_key")
+        rows = raw_sql.fetch_all(f"SELECT day_number, lq_orders, lq_net {where} {order}")
     if not rows:
         return _no_buyers()
     names, counts = zip(*keys, strict=True)

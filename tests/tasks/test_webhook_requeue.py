@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -10,13 +11,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 
 from tests.conftest import ShopifyHelper
 from tests.services.test_apply import order_payload
 from xsight.extensions import db
 from xsight.models import Order, Shop, WebhookDelivery
 from xsight.models.types import utcnow
-from xsight.services import webhook_requeue
+from xsight.services import locks, webhook_requeue
 from xsight.services import webhooks as webhook_service
 from xsight.tasks.webhooks import RETRY_WINDOW_S, STALLED_AFTER_S, requeue_stalled_webhooks
 
@@ -95,3 +97,26 @@ def test_last_attempt_of_a_retriable_failure_is_failed_not_retrying(
             with pytest.raises(Exception, match="not synced yet"):
                 webhook_service.process(delivery_id, final=final)
     assert statuses(app) == ["retrying", "failed"]  # a failed one is never swept again
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_a_locked_sqlite_database_is_retried_not_failed(
+        app: Flask, make_shop: Callable[..., Shop], monkeypatch: pytest.MonkeyPatch, wrapped: bool) -> None:
+    """The driver-level writers raise sqlite3's own error; SQLAlchemy wraps it. Both are a lost race."""
+    raw = sqlite3.OperationalError("database is locked")
+    error: Exception = OperationalError("INSERT …", {}, raw) if wrapped else raw
+
+    def locked(*args: object) -> None:
+        raise error
+
+    monkeypatch.setattr(webhook_service.ingest, "apply", locked)
+    shop = make_shop(domain=SHOP)
+    with app.app_context():
+        delivery = WebhookDelivery(shop_id=shop.id, webhook_id="locked", topic="orders/create",
+                                   status="received", payload=json.dumps(REFUND))
+        db.session.add(delivery)
+        db.session.commit()
+        with pytest.raises(type(error)):
+            webhook_service.process(delivery.id)
+    assert statuses(app) == ["retrying"]
+    assert not locks.lost_race(sqlite3.OperationalError("no such table: orders"))

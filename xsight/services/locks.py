@@ -31,5 +31,8 @@ def lost_race(exc: BaseException) -> bool:
     for candidate in (exc, getattr(exc, "orig", None)):
         if getattr(candidate, "sqlstate", None) in RETRY_SQLSTATES:
             return True
-    return "database is locked" in str(getattr(exc, "orig", None) or "")  # SQLite's busy timeout ran out
+        # SQLite's busy timeout ran out: wrapped by SQLAlchemy, or raw from the driver-level writers.
+        if candidate is not None and "database is locked" in str(candidate):
+            return True
+    return False
 

@@ -200,15 +200,19 @@ def tag_key(tag: str) -> str:
 def _fill_tags(session: Any, shop_id: int, key_column: str | None, keys: list[Any]) -> None:
     """Insert one `customer_fact_tags` row per distinct tag of the shop's facts rows (those keys only)."""
     dialect = session.get_bind().dialect.name
-    where = "1 = 1"
+    where, facts = "1 = 1", "customer_facts AS f"
     if key_column is not None:
         assert key_column in ("customer_gid", "customer_id")
         where = f"f.{key_column} IN :keys"
+    if key_column == "customer_gid" and dialect == "sqlite":
+        # Without statistics SQLite searched the (shop, customer id) key by shop alone and read every
+        # row's tags: 0.87 s per webhook at 300k customers, against 0.5 ms along this index.
+        facts += " INDEXED BY ix_customer_facts_shop_gid"
     # Every piece of the text is a constant of this module; values are bound.
     statement = text(f"""
         INSERT INTO customer_fact_tags (shop_id, customer_id, tag, tag_key)
         SELECT DISTINCT f.shop_id, f.customer_id, j.value, {_TAG_KEY[dialect]}
-        FROM customer_facts AS f {_TAG_ITEMS[dialect]}
+        FROM {facts} {_TAG_ITEMS[dialect]}
         WHERE f.shop_id = :shop AND {where}""")  # noqa: S608
     params: dict[str, Any] = {"shop": shop_id}
     if key_column is not None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, and_, select, update
+from sqlalchemy import Table, and_, select, text, update
 from sqlalchemy.orm import Session, scoped_session
 
 from xsight.models import (
@@ -147,6 +147,17 @@ def link_orders_to_customers(session: Session | scoped_session[Any], shop_id: in
         if not gids:
             return
         condition = and_(condition, orders.c.customer_gid.in_(gids))
+    elif session.get_bind().dialect.name == "sqlite":
+        # Without statistics SQLite walked the (shop, customer gid) index, every order of the shop
+        # (3.5 s per incremental page at 1M orders); the unlinked ones are found along (shop, customer).
+        session.execute(text(_LINK_UNLINKED_SQLITE), {"shop": shop_id})
+        return
     else:
         condition = and_(condition, orders.c.customer_id.is_(None))
     session.execute(update(orders).where(condition).values(customer_id=match))
+
+
+_LINK_UNLINKED_SQLITE = (
+    "UPDATE orders INDEXED BY ix_orders_shop_customer SET customer_id = (SELECT c.id FROM customers AS c "
+    "WHERE c.shop_id = orders.shop_id AND c.shopify_gid = orders.customer_gid) "
+    "WHERE orders.shop_id = :shop AND orders.customer_id IS NULL AND orders.customer_gid IS NOT NULL")

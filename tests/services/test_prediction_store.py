@@ -6,9 +6,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from xsight.errors import NotFound
 from xsight.extensions import db
 from xsight.models import Customer, Shop
 from xsight.models.prediction import CustomerPrediction, ModelRun
@@ -98,3 +100,22 @@ def test_replacing_with_no_rows_empties_the_shop(app: Flask, make_shop: Callable
         prediction_store.replace_rows(shop.id, COLUMNS, {c: [] for c in COLUMNS})
         db.session.commit()
         assert _stored(shop.id) == []
+
+
+@pytest.mark.parametrize("gone", [ModelRun, Shop])
+def test_rows_of_a_deleted_run_or_shop_are_refused(app: Flask, make_shop: Callable[..., Shop],
+                                                    gone: type) -> None:
+    shop, other = make_shop(), make_shop()
+    with app.app_context():
+        run, other_run = _run(shop.id), _run(other.id)
+        theirs = _columns(other.id, other_run, ["x"], seed=5)
+        _insert(theirs)
+        db.session.commit()
+        # The table has no foreign keys (decision 035): the writer itself must refuse rows naming a run
+        # or shop deleted since the recompute started, and its transaction then stores nothing.
+        db.session.execute(delete(gone).where(gone.id == (run if gone is ModelRun else shop.id)))
+        db.session.commit()
+        with pytest.raises(NotFound, match=f"Model run {run} of shop {shop.id} no longer exists"):
+            prediction_store.replace_rows(shop.id, COLUMNS, _columns(shop.id, run, ["a", "b"], seed=3))
+        db.session.rollback()
+        assert _stored(shop.id) == [] and len(_stored(other.id)) == 1

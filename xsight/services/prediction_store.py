@@ -7,6 +7,10 @@ new since the last run get new rows; rows of customers no longer present (or dup
 deleted. The table ends up exactly as after a delete of the shop's rows and an insert of the new ones,
 ids aside; PostgreSQL does exactly that delete and a COPY
 (docs/decisions/034-recompute-in-place-writes-and-one-read.md).
+
+The table has no foreign keys (decision 035): before the transaction commits, the writer checks once
+that the run and its shop still exist (PostgreSQL: and holds them FOR KEY SHARE, as each row's
+foreign-key check did), so a concurrent redaction either waits for the run or makes it fail.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from xsight.errors import NotFound
 from xsight.extensions import db
 from xsight.services import raw_sql
 
@@ -25,7 +30,28 @@ def replace_rows(shop_id: int, columns: Sequence[str], values: dict[str, list[An
     """Make the shop's prediction rows equal to `values` (one list per column, one entry per customer key)."""
     if db.session.get_bind().dialect.name == "postgresql":
         _replace_postgres(shop_id, columns, values)
-        return
+    else:
+        _replace_sqlite(shop_id, columns, values)
+    _claim(shop_id, set(values["model_run_id"]))
+
+
+def _claim(shop_id: int, run_ids: set[int]) -> None:
+    """Fail unless the runs the rows name, and their shop, exist; keep them until commit.
+
+    Runs after the writes, inside their transaction: SQLite then holds the write lock (no delete can come
+    between the check and the commit); PostgreSQL locks the rows a delete of the shop or run must wait for
+    (a delete already in flight makes this wait, then find nothing).
+    """
+    lock = " FOR KEY SHARE" if db.session.get_bind().dialect.name == "postgresql" else ""
+    for run_id in sorted(run_ids):
+        found = raw_sql.fetch_all("SELECT r.id FROM model_runs r JOIN shops s ON s.id = r.shop_id "  # noqa: S608
+                                  f"WHERE r.id = {int(run_id)} AND r.shop_id = {int(shop_id)}{lock}")
+        if not found:
+            raise NotFound(f"Model run {run_id} of shop {shop_id} no longer exists (the shop or the run was "
+                           "deleted during the recompute); its predictions were not stored.")
+
+
+def _replace_sqlite(shop_id: int, columns: Sequence[str], values: dict[str, list[Any]]) -> None:
     names = [c for c in columns if c not in ("shop_id", "customer_key")]
     existing = raw_sql.fetch_all(f"SELECT customer_key, id, customer_id FROM {TABLE} "  # noqa: S608
                                  f"WHERE shop_id = {int(shop_id)} ORDER BY id")

@@ -175,14 +175,20 @@ def _compute(shop: Shop, run: ModelRun, today: date) -> None:
     if fit:
         run.status, run.log_likelihood = "succeeded", fit.log_likelihood
         run.params = {**fit.params, **economics}
-    report = holdout.evaluate(b.code, days, observation_end=np.datetime64(today),
-                              min_repeat_buyers=minimum, min_history_days=min_days)
-    run.quality = {k: models.clean(v) for k, v in asdict(report).items()
-                   if k not in ("customer_ids", "predicted", "actual", "baseline")}
     rows, per_customer = _rows(shop.id, run.id, today, b, summary, predicted)
-    run.summary = {"rfm": models.rfm_summary(*per_customer), "cohorts": _cohorts(b, today),
-                   "predictions": models.distributions(rows) if fit else None}
-    prediction_store.replace_rows(shop.id, COLUMNS, rows)
+    stored: dict[str, Any] = {}
+
+    def summaries() -> None:
+        """Holdout check and page summaries: no database use (PostgreSQL runs this while COPY inserts)."""
+        report = holdout.evaluate(b.code, days, observation_end=np.datetime64(today),
+                                  min_repeat_buyers=minimum, min_history_days=min_days)
+        stored["quality"] = {k: models.clean(v) for k, v in asdict(report).items()
+                             if k not in ("customer_ids", "predicted", "actual", "baseline")}
+        stored["summary"] = {"rfm": models.rfm_summary(*per_customer), "cohorts": _cohorts(b, today),
+                             "predictions": models.distributions(rows) if fit else None}
+
+    prediction_store.replace_rows(shop.id, COLUMNS, rows, meanwhile=summaries)
+    run.quality, run.summary = stored["quality"], stored["summary"]
     run.finished_at = utcnow()
 
 

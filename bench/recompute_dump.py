@@ -1,10 +1,10 @@
 """Run one insights recompute of the bench shop and write every stored column to a JSON file; compare two.
 
-Run: .venv/bin/python bench/recompute_dump.py OUT.json [SQLITE_FILE]      (or DATABASE_URL=postgresql://...)
+Run: PYTHONPATH=. .venv/bin/python bench/recompute_dump.py OUT.json [SQLITE_FILE]   (or DATABASE_URL=...)
      .venv/bin/python bench/recompute_dump.py --compare A.json B.json
-Put another checkout first on PYTHONPATH to dump what its code stores (e.g. main exported with
-`git archive`), then compare: predictions row by row (all columns but the row id and the run id) and the
-run's status, counts, parameters, log-likelihood, quality, summaries and error.
+With another checkout's folder as PYTHONPATH (e.g. main exported with `git archive`) it dumps what that
+code stores; the comparison covers predictions row by row (all columns but the row id and the run id) and
+the run's status, counts, parameters, log-likelihood, quality, summaries and error.
 """
 
 from __future__ import annotations

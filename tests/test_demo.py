@@ -35,3 +35,32 @@ def test_a_store_that_exits_is_reported_at_once(tmp_path: Path) -> None:
     proc.wait()
     with pytest.raises(SystemExit, match="exit code 3"):
         demo.wait_for_store(NOBODY, proc, tmp_path / "store.sqlite3")
+
+
+@pytest.mark.parametrize(("orders", "plan", "expected"), [
+    ("250", None, "Basic"), ("99999", None, "Basic"), ("100000", None, "Shopify Plus"),
+    ("1000000", None, "Shopify Plus"), ("1000000", "Basic", "Basic"), ("250", "Advanced", "Advanced")])
+def test_the_demo_shop_is_on_plus_from_100k_orders_unless_demo_plan_says_otherwise(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, orders: str, plan: str | None,
+        expected: str) -> None:
+    monkeypatch.setenv("DEMO_ORDERS", orders)
+    if plan:
+        monkeypatch.setenv("DEMO_PLAN", plan)
+    else:
+        monkeypatch.delenv("DEMO_PLAN", raising=False)
+    assert demo.demo_plan() == expected
+    name = demo.store_db_path(tmp_path).name
+    # One store file per size and plan: a Basic and a Plus shop of one size never share a database.
+    assert name.startswith(f"devstore-{orders}-") and ("shopify-plus" in name) == (expected == "Shopify Plus")
+
+
+@pytest.mark.parametrize(("orders", "plan"), [("lots", None), ("250", "Gold")])
+def test_bad_demo_settings_stop_with_a_clear_message(monkeypatch: pytest.MonkeyPatch, orders: str,
+                                                     plan: str | None) -> None:
+    monkeypatch.setenv("DEMO_ORDERS", orders)
+    if plan:
+        monkeypatch.setenv("DEMO_PLAN", plan)
+    else:
+        monkeypatch.delenv("DEMO_PLAN", raising=False)
+    with pytest.raises(SystemExit, match=r"DEMO_ORDERS must be a whole number|DEMO_PLAN must be one of"):
+        demo.demo_plan()

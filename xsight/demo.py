@@ -17,6 +17,7 @@ import httpx
 from flask_migrate import upgrade
 
 from xsight.config import load_settings, project_root
+from xsight.devstore.generator import PLANS
 
 DEFAULT_APP_PORT = 5000
 DEFAULT_STORE_PORT = 8787
@@ -27,6 +28,28 @@ ACTIVITY_PER_SECOND = float(os.environ.get("DEMO_ACTIVITY_RATE", "0.5"))
 # deadline: the wait lasts while the store process lives and its database keeps growing.
 STALLED_AFTER_S = 300
 PROGRESS_EVERY_S = 30
+# A shop with this many orders is simulated on Shopify Plus (1,000 query points/s) unless DEMO_PLAN says
+# otherwise: a business that size is on Plus, and the plan sets the API rate the sync is paced at.
+PLUS_FROM_ORDERS = 100_000
+
+
+def demo_orders() -> str:
+    """Return DEMO_ORDERS (default 250)."""
+    return os.environ.get("DEMO_ORDERS", "250")
+
+
+def demo_plan() -> str:
+    """Return the simulated shop's Shopify plan: DEMO_PLAN, else Plus from PLUS_FROM_ORDERS orders."""
+    plan = os.environ.get("DEMO_PLAN")
+    if plan:
+        if plan not in PLANS:
+            raise SystemExit(f"DEMO_PLAN must be one of {', '.join(sorted(PLANS))} (got {plan!r}).")
+        return plan
+    try:
+        big = int(demo_orders()) >= PLUS_FROM_ORDERS
+    except ValueError:
+        raise SystemExit(f"DEMO_ORDERS must be a whole number (got {demo_orders()!r}).") from None
+    return "Shopify Plus" if big else "Basic"
 
 
 def free_port(preferred: int) -> int:
@@ -81,19 +104,19 @@ def wait_for_store(url: str, proc: subprocess.Popen[bytes], db_path: Path) -> No
 
 
 def store_db_path(instance: Path) -> Path:
-    """Return the store's database file (one per size and day: the history ends today)."""
-    orders = os.environ.get("DEMO_ORDERS", "250")
-    return instance / f"devstore-{orders}-{date.today():%Y%m%d}.sqlite3"
+    """Return the store's database file (one per size, plan and day: the history ends today)."""
+    plan = "" if demo_plan() == "Basic" else "-" + demo_plan().lower().replace(" ", "-")
+    return instance / f"devstore-{demo_orders()}{plan}-{date.today():%Y%m%d}.sqlite3"
 
 
 def start_store(settings_env: dict[str, str], port: int, app_url: str,
                 instance: Path) -> subprocess.Popen[bytes]:
     """Start the simulated store in its own process (it generates the shop on first start)."""
-    orders = os.environ.get("DEMO_ORDERS", "250")
     # History ends today so the dashboard's recent ranges have data; one store file per day.
     db_path = store_db_path(instance)
     command = [sys.executable, "-m", "xsight.devstore", "serve", "--db", str(db_path),
-               "--port", str(port), "--orders", orders, "--shop", DEMO_SHOP, "--end-date", "today",
+               "--port", str(port), "--orders", demo_orders(), "--plan", demo_plan(), "--shop", DEMO_SHOP,
+               "--end-date", "today",
                "--api-key", settings_env["SHOPIFY_API_KEY"],
                "--api-secret", settings_env["SHOPIFY_API_SECRET"],
                "--app-url", app_url, "--activity-rate", str(ACTIVITY_PER_SECOND)]
@@ -126,8 +149,7 @@ def main() -> None:
     secrets = {"SHOPIFY_API_KEY": settings.SHOPIFY_API_KEY,
                "SHOPIFY_API_SECRET": settings.SHOPIFY_API_SECRET}
     store = start_store(secrets, store_port, app_url, instance)
-    print(f"Starting the simulated store (DEMO_ORDERS={os.environ.get('DEMO_ORDERS', '250')}) ...",
-          flush=True)
+    print(f"Starting the simulated store (DEMO_ORDERS={demo_orders()}, plan {demo_plan()}) ...", flush=True)
     try:
         wait_for_store(f"{store_url}/_devstore/health", store, store_db_path(instance))
         serve(app_url, store_url, app_port)

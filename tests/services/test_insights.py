@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -11,12 +12,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import delete, func, select
 
+from tests.conftest import POSTGRES
 from tests.services.orders_factory import Line, seed_shop, write_order
 from xsight.extensions import db
 from xsight.models import Customer, Shop
 from xsight.models.prediction import CustomerPrediction, ModelRun
 from xsight.models.rollup import CustomerStats
-from xsight.services import insights, insights_models, insights_recompute
+from xsight.services import insights, insights_models, insights_recompute, raw_sql
 from xsight.tasks.analytics import recompute_insights
 
 
@@ -220,3 +222,38 @@ def test_unpacked_days_do_not_depend_on_the_aggregates_order() -> None:
         assert np.array_equal(np.column_stack([b.day, b.orders, b.net]), truth)
         assert np.array_equal(b.code, np.repeat(np.arange(len(keys)), [len(cells[k]) for k in keys]))
         assert b.starts.tolist() == np.cumsum([0] + [len(cells[k]) for k in keys])[:-1].tolist()
+
+
+@pytest.mark.skipif(POSTGRES, reason="another process's write is simulated with sqlite3")
+def test_a_write_during_the_sqlite_read_does_not_misalign_keys_and_days(
+        shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen in the 1M-order demo: a webhook's order landed between the per-key counts and the rows.
+
+    Since decision 035 keys and days come from one statement, so nothing can land between them; the
+    write still lands in the middle of the recompute, right after that read.
+    """
+    seed_shop(shop.id, 300, seed=5)
+    path = db.engine.url.database
+    real = raw_sql.fetch_all
+    reads: list[str] = []
+
+    def fetch_all(sql: str, session: Any = None) -> list[tuple[Any, ...]]:
+        rows = real(sql, session)
+        reads.append(sql)
+        if "FROM customer_days" in sql and len([r for r in reads if "FROM customer_days" in r]) == 1:
+            other = sqlite3.connect(path)  # another process's write, committed at once
+            other.execute("INSERT INTO customer_days (shop_id, customer_key, day, day_number, orders, net, "
+                          "lq_orders, lq_net, is_returning, first_order) SELECT shop_id, customer_key, "
+                          "'2026-11-25', 739945, 1, 10000, 1, 10000, 1, 0 FROM customer_days "
+                          "WHERE shop_id = ? AND lq_orders > 0 ORDER BY customer_key LIMIT 1", (shop.id,))
+            other.commit()
+            other.close()
+        return rows
+
+    monkeypatch.setattr(raw_sql, "fetch_all", fetch_all)
+    run = insights_recompute.recompute(shop.id)
+    assert run.status == "succeeded", run.error
+    assert len([r for r in reads if "FROM customer_days" in r]) == 1
+    # The row written during the run is read by the next run.
+    monkeypatch.setattr(raw_sql, "fetch_all", real)
+    assert insights_recompute.recompute(shop.id).status == "succeeded"

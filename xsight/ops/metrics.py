@@ -33,7 +33,7 @@ HTTP_REQUESTS = Counter("xsight_http_requests", "HTTP requests answered, by rout
 HTTP_LATENCY = Histogram("xsight_http_request_duration_seconds", "Time to answer an HTTP request.",
                          ("method", "route"), buckets=LATENCY_BUCKETS)
 WEBHOOKS_RECEIVED = Counter("xsight_webhook_deliveries", "Webhook deliveries received, by topic and "
-                            "outcome (recorded, duplicate, unknown_shop, malformed, invalid_hmac).",
+                            "outcome (recorded, duplicate, spooled, unknown_shop, malformed, invalid_hmac).",
                             ("topic", "outcome"))
 WEBHOOKS_APPLIED = Counter("xsight_webhook_applied", "Webhook deliveries processed by a worker, by "
                            "topic and outcome (applied, stale, ignored, failed, retrying).",

@@ -9,10 +9,12 @@ so it keeps two plain statements and a commit.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from xsight.db_setup import SQLITE_BUSY_TIMEOUT_MS
 from xsight.extensions import db
 from xsight.models import WebhookDelivery
 from xsight.models.types import utcnow
@@ -30,6 +32,9 @@ _processors: dict[str, Any] = {}
 # server's CPU. The rest wait here for a few hundred microseconds (gevent-patched under gunicorn).
 RECORD_CONCURRENCY = 8
 _slots = threading.BoundedSemaphore(RECORD_CONCURRENCY)
+# SQLite has one write lock per database. A request that cannot take it this fast (a long write such as
+# a 1M-order rollup rebuild holds it for minutes) gives up and the delivery is spooled (decision 059).
+SQLITE_RECORD_WAIT_MS = 1000
 # One row (shop id, new delivery id or NULL when the webhook id was seen) or none for an unknown shop.
 # The casts type the parameters, which a SELECT list would otherwise read as text.
 _RECORD_PG = (
@@ -41,6 +46,14 @@ _RECORD_PG = (
     "SELECT shop.id, (SELECT id FROM added) FROM shop")
 
 
+class DatabaseBusy(Exception):
+    """SQLite's write lock stayed taken longer than the request may wait; the shop exists."""
+
+    def __init__(self, shop_id: int) -> None:
+        super().__init__(f"the database is busy (shop {shop_id})")
+        self.shop_id = shop_id
+
+
 class Recorded(NamedTuple):
     """The shop's id (None: unknown shop) and the new delivery's id (None: seen before)."""
 
@@ -49,8 +62,13 @@ class Recorded(NamedTuple):
 
 
 def record(shop_domain: str, webhook_id: str, topic: str, body: str, status: str, error: str | None,
-           event_id: str | None, api_version: str | None, triggered_at: datetime | None) -> Recorded:
-    """Insert the delivery for the shop with this domain and commit it; report what happened."""
+           event_id: str | None, api_version: str | None, triggered_at: datetime | None,
+           wait: bool = False) -> Recorded:
+    """Insert the delivery for the shop with this domain and commit it; report what happened.
+
+    On SQLite, without `wait`, raise DatabaseBusy when the write lock is not free within
+    SQLITE_RECORD_WAIT_MS (a known shop only: the lookup is a read, which WAL never blocks).
+    """
     # A pooled connection of its own, outside the ORM session: no session transaction to set up
     # and tear down around one statement (about a tenth of the intake's CPU).
     dialect = db.engine.dialect
@@ -67,13 +85,27 @@ def record(shop_domain: str, webhook_id: str, topic: str, body: str, status: str
             shop = cursor.fetchone()
             if shop is None:
                 return Recorded(None, None)
-            cursor.execute(_INSERT, (shop[0], *values))
-            row = cursor.fetchone()
+            row = _insert_sqlite(cursor, (shop[0], *values), SQLITE_BUSY_TIMEOUT_MS if wait
+                                 else SQLITE_RECORD_WAIT_MS)
             cursor.close()
             connection.commit()
             return Recorded(int(shop[0]), int(row[0]) if row else None)
         finally:
             connection.close()  # back to the pool, which rolls back anything left open
+
+
+def _insert_sqlite(cursor: Any, values: tuple[Any, ...], wait_ms: int) -> Any:
+    """Insert with a busy timeout of `wait_ms`; a lock still taken after it raises DatabaseBusy."""
+    cursor.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+    try:
+        cursor.execute(_INSERT, values)
+        return cursor.fetchone()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseBusy(int(values[0])) from None
+        raise
+    finally:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def _stamp(dialect: Any) -> Any:

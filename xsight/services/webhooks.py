@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +27,9 @@ IMMEDIATE_TOPICS = frozenset({"app/uninstalled"})
 # Data topics are handed to a task; the sync engine registers the enqueue function here.
 enqueue_delivery: list[Callable[[int], None]] = []
 enqueue_privacy_request: list[Callable[[int], None]] = []
+# SQLite only: a verified delivery that found the database's write lock taken is handed to the queue
+# whole and recorded by a task (decision 059); the sync engine registers the function here.
+spool_delivery: list[Callable[[dict[str, Any]], None]] = []
 # The delivery headers recorded with it, spelt as `receive` looks them up.
 HEADER_FIELDS = ("X-Shopify-Event-Id", "X-Shopify-API-Version", "X-Shopify-Triggered-At")
 
@@ -56,10 +60,29 @@ def receive(shop_domain: str, topic: str, webhook_id: str, body: str,
     except ValueError as exc:
         status, error = "malformed", f"invalid JSON: {exc}"
         body = body.replace("\x00", "\ufffd")  # kept for inspection; PostgreSQL text cannot hold NUL
+    delivery = {"shop_domain": shop_domain, "webhook_id": webhook_id, "topic": topic, "body": body,
+                "status": status, "error": error, "event_id": headers.get("X-Shopify-Event-Id"),
+                "api_version": headers.get("X-Shopify-API-Version"),
+                "triggered_at": headers.get("X-Shopify-Triggered-At")}
+    try:
+        return _record(delivery, wait=not spool_delivery)
+    except webhook_record.DatabaseBusy:
+        spool_delivery[0](delivery)
+        log.info("webhook spooled: the database is busy", extra={"shop": shop_domain, "topic": topic})
+        return Receipt("malformed" if status == "malformed" else "spooled")
+
+
+def record_spooled(delivery: dict[str, Any]) -> Receipt:
+    """Record a spooled delivery (waiting for the write lock), then go on as `receive` does."""
+    return _record(delivery, wait=True)
+
+
+def _record(delivery: dict[str, Any], wait: bool) -> Receipt:
+    shop_domain, topic, status = delivery["shop_domain"], delivery["topic"], delivery["status"]
     # Hot path (every delivery): shop lookup and insert at the driver level, no ORM objects.
     shop_id, delivery_id = webhook_record.record(
-        shop_domain, webhook_id, topic, body, status, error, headers.get("X-Shopify-Event-Id"),
-        headers.get("X-Shopify-API-Version"), _parse_time(headers.get("X-Shopify-Triggered-At")))
+        shop_domain, delivery["webhook_id"], topic, delivery["body"], status, delivery["error"],
+        delivery["event_id"], delivery["api_version"], _parse_time(delivery["triggered_at"]), wait=wait)
     if shop_id is None:
         log.info("webhook for unknown shop", extra={"shop": shop_domain, "topic": topic})
         return Receipt("unknown_shop")

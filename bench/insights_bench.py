@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import insert, text
+from sqlalchemy import insert, inspect, text
 
 from bench.proc_cpu import cpu_seconds
 from tests.conftest import ShopifyHelper, make_settings, reset_database
@@ -210,6 +210,10 @@ def main() -> None:
         else:
             db.session.commit()  # end the read transaction before DROP takes its locks (PostgreSQL)
             if args.recompute_only:
+                if inspect(db.engine).get_foreign_keys("customer_predictions"):
+                    print("warning: customer_predictions still has foreign keys (a schema before 0013): "
+                          "run `python -m bench.reused_schema --stamp 0012` on this database first",
+                          file=sys.stderr)
                 timed(lambda: insights_recompute.recompute(existing), "recompute")
                 print(f"load average: {os.getloadavg()}")
                 return

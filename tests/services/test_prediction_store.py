@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from xsight.errors import NotFound
 from xsight.extensions import db
 from xsight.models import Customer, Shop
 from xsight.models.prediction import CustomerPrediction, ModelRun
@@ -98,3 +101,49 @@ def test_replacing_with_no_rows_empties_the_shop(app: Flask, make_shop: Callable
         prediction_store.replace_rows(shop.id, COLUMNS, {c: [] for c in COLUMNS})
         db.session.commit()
         assert _stored(shop.id) == []
+
+
+@pytest.mark.parametrize("gone", [ModelRun, Shop])
+def test_rows_of_a_deleted_run_or_shop_are_refused(app: Flask, make_shop: Callable[..., Shop],
+                                                    gone: type) -> None:
+    shop, other = make_shop(), make_shop()
+    with app.app_context():
+        run, other_run = _run(shop.id), _run(other.id)
+        theirs = _columns(other.id, other_run, ["x"], seed=5)
+        _insert(theirs)
+        db.session.commit()
+        # The table has no foreign keys (decision 035): the writer itself must refuse rows naming a run
+        # or shop deleted since the recompute started, and its transaction then stores nothing.
+        db.session.execute(delete(gone).where(gone.id == (run if gone is ModelRun else shop.id)))
+        db.session.commit()
+        with pytest.raises(NotFound, match=f"Model run {run} of shop {shop.id} no longer exists"):
+            prediction_store.replace_rows(shop.id, COLUMNS, _columns(shop.id, run, ["a", "b"], seed=3))
+        db.session.rollback()
+        assert _stored(shop.id) == [] and len(_stored(other.id)) == 1
+
+
+def test_a_shop_deleted_during_the_write_waits_and_takes_the_rows(app: Flask,
+                                                                  make_shop: Callable[..., Shop]) -> None:
+    """PostgreSQL: the writer's run/shop lock makes a concurrent shop delete wait for its commit, so the
+    delete's trigger then sees (and removes) the rows it wrote; without it they would outlive the shop."""
+    shop = make_shop()
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite has one writer at a time: a delete cannot come between write and commit")
+        run = _run(shop.id)
+        db.session.commit()
+        prediction_store.replace_rows(shop.id, COLUMNS, _columns(shop.id, run, ["a", "b"], seed=3))
+        engine, done = db.engine, threading.Event()
+
+        def delete_shop() -> None:
+            with engine.begin() as conn:
+                conn.execute(delete(Shop).where(Shop.id == shop.id))
+            done.set()
+
+        worker = threading.Thread(target=delete_shop)
+        worker.start()
+        assert not done.wait(1.0)  # blocked on the writer's FOR KEY SHARE lock
+        db.session.commit()
+        worker.join(10)
+        assert done.is_set()
+        assert _stored(shop.id) == [] and db.session.get(Shop, shop.id) is None

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Date, Float, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xsight.extensions import db
+from xsight.models import prediction_links
+from xsight.models.customer import Customer
 from xsight.models.mixins import TenantMixin
+from xsight.models.shop import Shop
 from xsight.models.types import BigId, JsonType, UTCDateTime, utcnow
 
 RUN_STATUSES = ("running", "succeeded", "not_enough_data", "failed")
@@ -38,7 +41,11 @@ class ModelRun(TenantMixin, db.Model):  # type: ignore[name-defined]
 
 
 class CustomerPrediction(TenantMixin, db.Model):  # type: ignore[name-defined]
-    """One customer's scores from the shop's latest model run (replaced as a whole per run)."""
+    """One customer's scores from the shop's latest model run (replaced as a whole per run).
+
+    No foreign keys (decision 035): the writer checks the run and shop once per run, and triggers on
+    shops, model runs and customers do what the ON DELETE actions did (xsight.models.prediction_links).
+    """
 
     __tablename__ = "customer_predictions"
     __table_args__ = (
@@ -46,11 +53,10 @@ class CustomerPrediction(TenantMixin, db.Model):  # type: ignore[name-defined]
         Index("ix_customer_predictions_shop_risk_clv", "shop_id", "churn_risk", "clv_12m"),
     )
 
-    model_run_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("model_runs.id", ondelete="CASCADE"), nullable=False)
+    shop_id: Mapped[int] = mapped_column(BigId, nullable=False)  # shops.id; see prediction_links
+    model_run_id: Mapped[int] = mapped_column(BigId, nullable=False)  # model_runs.id
     customer_key: Mapped[str] = mapped_column(String(340), nullable=False)
-    customer_id: Mapped[int | None] = mapped_column(
-        BigId, ForeignKey("customers.id", ondelete="SET NULL"))
+    customer_id: Mapped[int | None] = mapped_column(BigId)  # customers.id
     orders: Mapped[int] = mapped_column(Integer, nullable=False)
     net_sales: Mapped[int] = mapped_column(BigInteger, nullable=False)  # 1/10,000 units
     recency_days: Mapped[int | None] = mapped_column(Integer)
@@ -65,3 +71,10 @@ class CustomerPrediction(TenantMixin, db.Model):  # type: ignore[name-defined]
     m: Mapped[int] = mapped_column(Integer, nullable=False)
     fm: Mapped[int] = mapped_column(Integer, nullable=False)
     rfm_group: Mapped[str] = mapped_column(String(24), nullable=False)
+
+
+# The delete actions live in triggers on the referenced tables: create them after those tables exist.
+for _parent in (Shop.__table__, Customer.__table__, ModelRun.__table__):
+    CustomerPrediction.__table__.add_is_dependent_on(_parent)
+event.listen(CustomerPrediction.__table__, "after_create", prediction_links.after_create)
+event.listen(CustomerPrediction.__table__, "before_drop", prediction_links.before_drop)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 from xsight.extensions import db
@@ -13,26 +12,6 @@ BATCH = 10_000
 
 def _cursor(session: Any = None) -> Any:
     return (session or db.session).connection().connection.cursor()
-
-
-@contextmanager
-def snapshot(session: Any = None) -> Iterator[None]:
-    """Make the reads inside see one state of the database.
-
-    PostgreSQL sessions already read inside one transaction. Python's sqlite3 begins a transaction only
-    for a write, so each SELECT outside one reads whatever was committed last; here the reads share one
-    read transaction (ended afterwards: nothing was written in it).
-    """
-    session = session or db.session
-    connection = session.connection().connection.dbapi_connection
-    if session.get_bind().dialect.name != "sqlite" or connection.in_transaction:
-        yield
-        return
-    connection.execute("BEGIN")
-    try:
-        yield
-    finally:
-        connection.execute("COMMIT")
 
 
 def fetch_all(sql: str, session: Any = None) -> list[tuple[Any, ...]]:

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from xsight.extensions import db
 from xsight.models import Customer, Shop
-from xsight.models.rollup import DailyShop
 from xsight.models.types import from_minor
 from xsight.services import range_queries
 
@@ -35,22 +34,40 @@ class Range:
         return Range(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
 
-def _totals(shop_id: int, r: Range) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    d = DailyShop
-    rows = db.session.execute(select(d.date, d.orders, d.gross_sales, d.discounts, d.returns,
-                                     d.net_sales, d.aov_numerator, d.aov_denominator)
-                              .where(d.shop_id == shop_id, d.date.between(r.start, r.end))).all()
-    found = {row[0]: (int(row[1]), _money(int(row[5])), _money(int(row[2]))) for row in rows}
-    zero = (0, _money(0), _money(0))
-    by_day = []
-    for i in range(r.days):
-        day = r.start + timedelta(days=i)
-        orders_, net_, gross_ = found.get(day, zero)
-        by_day.append({"date": day.isoformat(), "orders": orders_, "net_sales": net_, "gross_sales": gross_})
-    sums = [0] * 7
-    for row in rows:
-        for i, value in enumerate(row[1:]):
-            sums[i] += int(value)
+DAILY = ("SELECT date, orders, gross_sales, discounts, returns, net_sales, aov_numerator, aov_denominator "
+         "FROM daily_shop WHERE shop_id = {p} AND date BETWEEN {p} AND {p}")
+ONE_DAY = timedelta(days=1)
+
+
+def _daily_rows(shop_id: int, first: date, last: date) -> dict[str, tuple[int, ...]]:
+    """Read the shop's daily rows in [first, last] in one statement, keyed by ISO date (DB-API, no ORM)."""
+    cursor, p = range_queries._cursor()
+    try:
+        if p == "?":  # SQLite keeps dates as ISO text
+            cursor.execute(DAILY.format(p=p), (shop_id, first.isoformat(), last.isoformat()))
+            return {row[0]: row[1:] for row in cursor.fetchall()}
+        cursor.execute(DAILY.format(p=p), (shop_id, first, last), prepare=True)
+        return {row[0].isoformat(): row[1:] for row in cursor.fetchall()}
+    finally:
+        cursor.close()
+
+
+def _totals(shop_id: int, r: Range, daily: dict[str, tuple[int, ...]]
+            ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Sum the range's daily rows (taken from `daily`) and list its days, zero-filled."""
+    zero, found, by_day = _money(0), [], []
+    day = r.start
+    for _ in range(r.days):
+        iso = day.isoformat()
+        row = daily.get(iso)
+        if row is None:
+            by_day.append({"date": iso, "orders": 0, "net_sales": zero, "gross_sales": zero})
+        else:
+            found.append(row)
+            by_day.append({"date": iso, "orders": int(row[0]), "net_sales": _money(int(row[4])),
+                           "gross_sales": _money(int(row[1]))})
+        day += ONE_DAY
+    sums = [sum(map(int, column)) for column in zip(*found, strict=True)] if found else [0] * 7
     orders, gross, disc, ret, net, aov_num, aov_den = sums
     totals: dict[str, Any] = {
         "gross_sales": from_minor(gross), "discounts": from_minor(disc), "returns": from_minor(ret),
@@ -109,8 +126,9 @@ def dashboard(shop: Shop, start: date, end: date, top: int = 5) -> dict[str, Any
     """Return KPIs with the previous period and change %, orders and net sales by day, top customers."""
     current = Range(start, end)
     previous = current.previous()
-    now, by_day = _totals(shop.id, current)
-    before, previous_by_day = _totals(shop.id, previous)
+    daily = _daily_rows(shop.id, previous.start, end)  # the two periods are adjacent: one read
+    now, by_day = _totals(shop.id, current, daily)
+    before, previous_by_day = _totals(shop.id, previous, daily)
     kpis = {name: {"value": _show(name, now[name]), "previous": _show(name, before[name]),
                    "change_pct": _change(now[name], before[name])} for name in now}
     return {

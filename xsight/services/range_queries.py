@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,15 @@ LIST = ("SELECT * FROM (SELECT month, customer_key, positive FROM customer_month
         "LIMIT {p} OFFSET {p}) m{i}")
 EXACT = ("SELECT customer_key, sum(orders), sum(net) FROM customer_days WHERE shop_id = {p} "
          "AND customer_key IN ({keys}) AND day_number BETWEEN {p} AND {p} GROUP BY customer_key")
+# PostgreSQL: one fixed statement text whatever the number of months or keys (arrays, not generated
+# placeholders), so psycopg converts it once and the server plans it once per connection (prepared).
+LISTS_PG = ("SELECT m.month, s.customer_key, s.positive FROM unnest(%s::date[], %s::int[]) WITH ORDINALITY "
+            "AS m(month, skip, i) CROSS JOIN LATERAL (SELECT customer_key, positive FROM customer_month_spend "
+            "WHERE shop_id = %s AND month = m.month AND positive >= %s ORDER BY positive DESC, customer_key DESC "
+            "LIMIT %s OFFSET m.skip) s ORDER BY m.i, s.positive DESC, s.customer_key DESC")
+EXACT_PG = ("SELECT customer_key, sum(orders), sum(net) FROM customer_days WHERE shop_id = %s "
+            "AND customer_key = ANY(ARRAY(SELECT json_array_elements_text(%s::json))) "
+            "AND day_number BETWEEN %s AND %s GROUP BY customer_key")
 FIRST_READ = 32  # rows per month list in the first round (at least 4 x top); then one floor round
 MAX_CANDIDATES = 20_000  # past this the threshold search gives up and groups the range's events
 
@@ -117,9 +127,11 @@ def top_spenders(shop_id: int, start: date, end: date, top: int) -> list[tuple[s
 def _read_lists(cursor: Any, p: str, shop_id: int, months: list[date], read: dict[date, int], chunk: int,
                 floor: int) -> dict[str, list[tuple[str, int]]]:
     """Read the next `chunk` rows of at least `floor` of each month's spend list, in one statement."""
-    sql = " UNION ALL ".join(LIST.format(p=p, i=i) for i in range(len(months)))
-    cursor.execute(sql, [v for m in months for v in (shop_id, m.isoformat() if p == "?" else m, floor, chunk,
-                                                     read[m])])
+    if p == "?":
+        sql = " UNION ALL ".join(LIST.format(p=p, i=i) for i in range(len(months)))
+        cursor.execute(sql, [v for m in months for v in (shop_id, m.isoformat(), floor, chunk, read[m])])
+    else:
+        cursor.execute(LISTS_PG, (months, [read[m] for m in months], shop_id, floor, chunk), prepare=True)
     lists: dict[str, list[tuple[str, int]]] = {m.isoformat(): [] for m in months}
     for month, key, amount in cursor.fetchall():
         lists[str(month)[:10]].append((key, int(amount)))
@@ -130,6 +142,11 @@ def _exact(cursor: Any, p: str, shop_id: int, keys: list[str], start: int, end: 
            ) -> dict[str, tuple[int, int]]:
     """Counted orders and net of these customers in [start, end] (DB-API: hundreds of keys per call)."""
     found: dict[str, tuple[int, int]] = {}
+    if not keys:
+        return found
+    if p != "?":
+        cursor.execute(EXACT_PG, (shop_id, json.dumps(keys, ensure_ascii=False), start, end), prepare=True)
+        return {key: (int(n), int(net)) for key, n, net in cursor.fetchall()}
     for i in range(0, len(keys), 500):
         part = keys[i:i + 500]
         cursor.execute(EXACT.format(p=p, keys=", ".join([p] * len(part))), (shop_id, *part, start, end))

@@ -24,10 +24,11 @@ EXACT = ("SELECT customer_key, sum(orders), sum(net) FROM customer_days WHERE sh
          "AND customer_key IN ({keys}) AND day_number BETWEEN {p} AND {p} GROUP BY customer_key")
 # PostgreSQL: one fixed statement text whatever the number of months or keys (arrays, not generated
 # placeholders), so psycopg converts it once and the server plans it once per connection (prepared).
-LISTS_PG = ("SELECT m.month, s.customer_key, s.positive FROM unnest(%s::date[], %s::int[]) WITH ORDINALITY "
-            "AS m(month, skip, i) CROSS JOIN LATERAL (SELECT customer_key, positive FROM customer_month_spend "
-            "WHERE shop_id = %s AND month = m.month AND positive >= %s ORDER BY positive DESC, customer_key DESC "
-            "LIMIT %s OFFSET m.skip) s ORDER BY m.i, s.positive DESC, s.customer_key DESC")
+LISTS_PG = ("SELECT m.month, s.customer_key, s.positive FROM unnest(%s::date[], %s::int[]) "
+            "WITH ORDINALITY AS m(month, skip, i) CROSS JOIN LATERAL (SELECT customer_key, positive "
+            "FROM customer_month_spend WHERE shop_id = %s AND month = m.month AND positive >= %s "
+            "ORDER BY positive DESC, customer_key DESC LIMIT %s OFFSET m.skip) s "
+            "ORDER BY m.i, s.positive DESC, s.customer_key DESC")
 EXACT_PG = ("SELECT customer_key, sum(orders), sum(net) FROM customer_days WHERE shop_id = %s "
             "AND customer_key = ANY(ARRAY(SELECT json_array_elements_text(%s::json))) "
             "AND day_number BETWEEN %s AND %s GROUP BY customer_key")

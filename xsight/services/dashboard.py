@@ -88,8 +88,10 @@ def top_customers(shop_id: int, r: Range, top: int) -> list[dict[str, Any]]:
     """Return the customers with the most order-attributed net sales on orders placed in the range."""
     rows = range_queries.top_spenders(shop_id, r.start, r.end, top)
     gids = [str(key) for key, _, _ in rows if not str(key).startswith("email:")]
-    people = {c.shopify_gid: c for c in db.session.scalars(select(Customer).where(
-        Customer.shop_id == shop_id, Customer.shopify_gid.in_(gids)))} if gids else {}
+    c = Customer  # columns, not entities: no identity map or attribute loading for five rows
+    people = {row.shopify_gid: row for row in db.session.execute(
+        select(c.id, c.shopify_gid, c.first_name, c.last_name, c.email).where(
+            c.shop_id == shop_id, c.shopify_gid.in_(gids)))} if gids else {}
     result = []
     for key, orders, amount in rows:
         key = str(key)

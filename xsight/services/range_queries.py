@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 from datetime import date
 from typing import Any
@@ -17,14 +18,14 @@ GRID = ("(SELECT coalesce(sum(n), 0) FROM range_counts WHERE shop_id = {p} AND k
 STRADDLE = ("(SELECT count(*) FROM customer_days WHERE shop_id = {p} AND {col} >= {p} AND {col} < {p} "
             "AND day_number BETWEEN {p} AND {p})")
 PREVIOUS = {"c": "prev_number", "r": "prev_returning_number"}
-LIST = ("SELECT * FROM (SELECT month, customer_key, positive FROM customer_month_spend WHERE shop_id = {p} "
-        "AND month = {p} AND positive >= {p} ORDER BY positive DESC, customer_key DESC "
+LIST = ("SELECT {i}, customer_key, positive FROM (SELECT customer_key, positive FROM customer_month_spend "
+        "WHERE shop_id = {p} AND month = {p} AND positive >= {p} ORDER BY positive DESC, customer_key DESC "
         "LIMIT {p} OFFSET {p}) m{i}")
 EXACT = ("SELECT customer_key, sum(orders), sum(net) FROM customer_days WHERE shop_id = {p} "
          "AND customer_key IN ({keys}) AND day_number BETWEEN {p} AND {p} GROUP BY customer_key")
 # PostgreSQL: one fixed statement text whatever the number of months or keys (arrays, not generated
 # placeholders), so psycopg converts it once and the server plans it once per connection (prepared).
-LISTS_PG = ("SELECT m.month, s.customer_key, s.positive FROM unnest(%s::date[], %s::int[]) "
+LISTS_PG = ("SELECT m.i - 1, s.customer_key, s.positive FROM unnest(%s::date[], %s::int[]) "
             "WITH ORDINALITY AS m(month, skip, i) CROSS JOIN LATERAL (SELECT customer_key, positive "
             "FROM customer_month_spend WHERE shop_id = %s AND month = m.month AND positive >= %s "
             "ORDER BY positive DESC, customer_key DESC LIMIT %s OFFSET m.skip) s "
@@ -102,18 +103,20 @@ def top_spenders(shop_id: int, start: date, end: date, top: int) -> list[tuple[s
             months = sorted(open_lists)
             lists = _read_lists(cursor, p, shop_id, months, read, chunk, floor)
             fresh: set[str] = set()
-            for month in months:
-                rows = lists[month.isoformat()]
+            for month, rows in zip(months, lists, strict=True):
                 read[month] += len(rows)
                 last[month] = rows[-1][1] if len(rows) == chunk else 0
                 if len(rows) < chunk:
                     open_lists.discard(month)
-                fresh.update(key for key, _ in rows if key not in seen)
+                fresh.update(key for key, _ in rows)
+            fresh -= seen
             seen |= fresh
             if len(seen) > MAX_CANDIDATES or (floor and open_lists):
                 return _scan(shop_id, start, end, top)
             exact.update(_exact(cursor, p, shop_id, sorted(fresh), s, e))
-            ranked = sorted(((k, o, n) for k, (o, n) in exact.items() if o > 0), key=lambda t: (-t[2], t[0]))
+            # The top `top` by net, then key (keys are unique, so orders never decide).
+            ranked = [(k, o, -n) for n, k, o in heapq.nsmallest(
+                top, ((-n, k, o) for k, (o, n) in exact.items() if o > 0))]
             if floor or not open_lists or (len(ranked) >= top and ranked[top - 1][2] > sum(last.values())):
                 return ranked[:top]
             if len(ranked) >= top and ranked[top - 1][2] > 0:
@@ -126,16 +129,16 @@ def top_spenders(shop_id: int, start: date, end: date, top: int) -> list[tuple[s
 
 
 def _read_lists(cursor: Any, p: str, shop_id: int, months: list[date], read: dict[date, int], chunk: int,
-                floor: int) -> dict[str, list[tuple[str, int]]]:
+                floor: int) -> list[list[tuple[str, int]]]:
     """Read the next `chunk` rows of at least `floor` of each month's spend list, in one statement."""
     if p == "?":
         sql = " UNION ALL ".join(LIST.format(p=p, i=i) for i in range(len(months)))
         cursor.execute(sql, [v for m in months for v in (shop_id, m.isoformat(), floor, chunk, read[m])])
     else:
         cursor.execute(LISTS_PG, (months, [read[m] for m in months], shop_id, floor, chunk), prepare=True)
-    lists: dict[str, list[tuple[str, int]]] = {m.isoformat(): [] for m in months}
-    for month, key, amount in cursor.fetchall():
-        lists[str(month)[:10]].append((key, int(amount)))
+    lists: list[list[tuple[str, int]]] = [[] for _ in months]
+    for i, key, amount in cursor.fetchall():
+        lists[i].append((key, int(amount)))
     return lists
 
 

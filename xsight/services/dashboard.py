@@ -46,7 +46,7 @@ def _daily_rows(shop_id: int, first: date, last: date) -> dict[str, tuple[int, .
         if p == "?":  # SQLite keeps dates as ISO text
             cursor.execute(DAILY.format(p=p), (shop_id, first.isoformat(), last.isoformat()))
             return {row[0]: row[1:] for row in cursor.fetchall()}
-        cursor.execute(DAILY.format(p=p), (shop_id, first, last), prepare=True)
+        cursor.execute(DAILY.format(p=p), (shop_id, first, last))
         return {row[0].isoformat(): row[1:] for row in cursor.fetchall()}
     finally:
         cursor.close()

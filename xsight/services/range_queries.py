@@ -23,8 +23,11 @@ LIST = ("SELECT {i}, customer_key, positive FROM (SELECT customer_key, positive 
         "LIMIT {p} OFFSET {p}) m{i}")
 EXACT = ("SELECT customer_key, sum(orders), sum(net) FROM customer_days WHERE shop_id = {p} "
          "AND customer_key IN ({keys}) AND day_number BETWEEN {p} AND {p} GROUP BY customer_key")
-# PostgreSQL: one fixed statement text whatever the number of months or keys (arrays, not generated
-# placeholders), so psycopg converts it once and the server plans it once per connection (prepared).
+# PostgreSQL: one fixed statement text whatever the number of months or keys (arrays and one JSON list,
+# not generated placeholders), so psycopg converts it once per process instead of regex-splitting a
+# statement with hundreds of placeholders on every call. Not prepared: the pool's ROLLBACK at the end of
+# a request makes psycopg drop its prepared statements (DEALLOCATE ALL, one more round trip), and
+# planning these takes < 0.1 ms (EXPLAIN SUMMARY, decision 038).
 LISTS_PG = ("SELECT m.i - 1, s.customer_key, s.positive FROM unnest(%s::date[], %s::int[]) "
             "WITH ORDINALITY AS m(month, skip, i) CROSS JOIN LATERAL (SELECT customer_key, positive "
             "FROM customer_month_spend WHERE shop_id = %s AND month = m.month AND positive >= %s "
@@ -135,7 +138,7 @@ def _read_lists(cursor: Any, p: str, shop_id: int, months: list[date], read: dic
         sql = " UNION ALL ".join(LIST.format(p=p, i=i) for i in range(len(months)))
         cursor.execute(sql, [v for m in months for v in (shop_id, m.isoformat(), floor, chunk, read[m])])
     else:
-        cursor.execute(LISTS_PG, (months, [read[m] for m in months], shop_id, floor, chunk), prepare=True)
+        cursor.execute(LISTS_PG, (months, [read[m] for m in months], shop_id, floor, chunk))
     lists: list[list[tuple[str, int]]] = [[] for _ in months]
     for i, key, amount in cursor.fetchall():
         lists[i].append((key, int(amount)))
@@ -149,7 +152,7 @@ def _exact(cursor: Any, p: str, shop_id: int, keys: list[str], start: int, end: 
     if not keys:
         return found
     if p != "?":
-        cursor.execute(EXACT_PG, (shop_id, json.dumps(keys, ensure_ascii=False), start, end), prepare=True)
+        cursor.execute(EXACT_PG, (shop_id, json.dumps(keys, ensure_ascii=False), start, end))
         return {key: (int(n), int(net)) for key, n, net in cursor.fetchall()}
     for i in range(0, len(keys), 500):
         part = keys[i:i + 500]

@@ -39,20 +39,14 @@ DAILY = ("SELECT date, orders, gross_sales, discounts, returns, net_sales, aov_n
 ONE_DAY = timedelta(days=1)
 
 
-def _daily_rows(shop_id: int, first: date, last: date) -> dict[str, tuple[int, ...]]:
-    """Read the shop's daily rows in [first, last] in one statement, keyed by ISO date (DB-API, no ORM)."""
-    cursor, p = range_queries._cursor()
-    try:
-        if p == "?":  # SQLite keeps dates as ISO text
-            cursor.execute(DAILY.format(p=p), (shop_id, first.isoformat(), last.isoformat()))
-            return {row[0]: row[1:] for row in cursor.fetchall()}
-        cursor.execute(DAILY.format(p=p), (shop_id, first, last))
-        return {row[0].isoformat(): row[1:] for row in cursor.fetchall()}
-    finally:
-        cursor.close()
+def _daily(rows: list[Any]) -> dict[str, tuple[int, ...]]:
+    """Key daily rows by ISO date (SQLite keeps dates as ISO text, PostgreSQL returns dates)."""
+    if rows and isinstance(rows[0][0], str):
+        return {row[0]: row[1:] for row in rows}
+    return {row[0].isoformat(): row[1:] for row in rows}
 
 
-def _totals(shop_id: int, r: Range, daily: dict[str, tuple[int, ...]]
+def _totals(r: Range, daily: dict[str, tuple[int, ...]], customers: dict[str, int]
             ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Sum the range's daily rows (taken from `daily`) and list its days, zero-filled."""
     zero, found, by_day = _money(0), [], []
@@ -73,15 +67,10 @@ def _totals(shop_id: int, r: Range, daily: dict[str, tuple[int, ...]]
         "gross_sales": from_minor(gross), "discounts": from_minor(disc), "returns": from_minor(ret),
         "net_sales": from_minor(net), "orders": orders,
         "aov": from_minor(aov_num) / aov_den if aov_den else Decimal(0)}
-    totals.update(_customers(shop_id, r))
+    totals.update(customers)
     totals["returning_customer_rate"] = (
         Decimal(totals["returning_customers"]) / totals["customers"] if totals["customers"] else Decimal(0))
     return totals, by_day
-
-
-def _customers(shop_id: int, r: Range) -> dict[str, int]:
-    """Count distinct customers, new and returning ones over the whole range (not additive)."""
-    return range_queries.customer_counts(shop_id, r.start, r.end)
 
 
 def top_customers(shop_id: int, r: Range, top: int) -> list[dict[str, Any]]:
@@ -128,9 +117,16 @@ def dashboard(shop: Shop, start: date, end: date, top: int = 5) -> dict[str, Any
     """Return KPIs with the previous period and change %, orders and net sales by day, top customers."""
     current = Range(start, end)
     previous = current.previous()
-    daily = _daily_rows(shop.id, previous.start, end)  # the two periods are adjacent: one read
-    now, by_day = _totals(shop.id, current, daily)
-    before, previous_by_day = _totals(shop.id, previous, daily)
+    p = range_queries.placeholder()
+    bounds = (previous.start, end) if p == "%s" else (previous.start.isoformat(), end.isoformat())
+    # One round trip on PostgreSQL: both periods' daily rows (they are adjacent) and customer counts.
+    rows, now_counts, before_counts = range_queries.run_all([
+        (DAILY.format(p=p), (shop.id, *bounds)),
+        range_queries.counts_statement(shop.id, current.start, current.end, p),
+        range_queries.counts_statement(shop.id, previous.start, previous.end, p)])
+    daily = _daily(rows)
+    now, by_day = _totals(current, daily, range_queries.counts_from_row(now_counts[0]))
+    before, previous_by_day = _totals(previous, daily, range_queries.counts_from_row(before_counts[0]))
     kpis = {name: {"value": _show(name, now[name]), "previous": _show(name, before[name]),
                    "change_pct": _change(now[name], before[name])} for name in now}
     return {

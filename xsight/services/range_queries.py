@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -38,14 +39,21 @@ EXACT_PG = ("SELECT customer_key, sum(orders), sum(net) FROM customer_days WHERE
             "AND day_number BETWEEN %s AND %s GROUP BY customer_key")
 FIRST_READ = 32  # rows per month list in the first round (at least 4 x top); then one floor round
 MAX_CANDIDATES = 20_000  # past this the threshold search gives up and groups the range's events
+Statement = tuple[str, Sequence[Any]]
 
 
 def customer_counts(shop_id: int, start: date, end: date) -> dict[str, int]:
-    """Distinct customers with a counted order, new customers and returning customers in [start, end].
+    """Distinct customers with a counted order, new customers and returning customers in [start, end]."""
+    (rows,) = run_all([counts_statement(shop_id, start, end, placeholder())])
+    return counts_from_row(rows[0])
+
+
+def counts_statement(shop_id: int, start: date, end: date, p: str) -> Statement:
+    """The one statement that counts customers, new and returning customers in [start, end].
 
     Each is the number of customer days (of that kind) in the range whose previous one is before start,
     or missing: the grid's block and day rows with an earlier previous week, plus the rows whose previous
-    day falls in start's week before start. One statement, so one round trip.
+    day falls in start's week before start.
     """
     s, e = start.toordinal(), end.toordinal()
     week = s // 7
@@ -54,7 +62,6 @@ def customer_counts(shop_id: int, start: date, end: date) -> dict[str, int]:
         spans = [(1, first_block, last_block), (0, s, 7 * first_block - 1), (0, 7 * (last_block + 1), e)]
     else:
         spans = [(0, s, e)]
-    cursor, p = _cursor()
     columns, params = [], []
     for kind in ("c", "n", "r"):
         parts = []
@@ -66,12 +73,31 @@ def customer_counts(shop_id: int, start: date, end: date) -> dict[str, int]:
             parts.append(STRADDLE.format(p=p, col=PREVIOUS[kind]))
             params += [shop_id, 7 * week, s, s, e]
         columns.append(" + ".join(parts) or "0")
-    try:
-        cursor.execute("SELECT " + ", ".join(columns), params)
-        customers, new, returning = (int(v) for v in cursor.fetchone())
-    finally:
-        cursor.close()
+    return "SELECT " + ", ".join(columns), params
+
+
+def counts_from_row(row: Sequence[Any]) -> dict[str, int]:
+    """Name the three counts of a `counts_statement` row."""
+    customers, new, returning = (int(v) for v in row)
     return {"customers": customers, "new_customers": new, "returning_customers": returning}
+
+
+def run_all(statements: list[Statement]) -> list[list[Any]]:
+    """Run independent statements and return each one's rows: one round trip on PostgreSQL (pipeline)."""
+    fairy = db.session.connection().connection
+    cursors = [fairy.cursor() for _ in statements]
+    try:
+        if placeholder() == "?":
+            return [list(cursor.execute(*statement).fetchall()) for cursor, statement in zip(
+                cursors, statements, strict=True)]
+        driver: Any = fairy.driver_connection
+        with driver.pipeline():
+            for cursor, statement in zip(cursors, statements, strict=True):
+                cursor.execute(*statement)
+        return [list(cursor.fetchall()) for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 def _months(start: date, end: date) -> list[date]:
@@ -163,8 +189,12 @@ def _exact(cursor: Any, p: str, shop_id: int, keys: list[str], start: int, end: 
 
 def _cursor() -> tuple[Any, str]:
     """A DB-API cursor on the session's connection and its placeholder (hot loops skip SQLAlchemy)."""
-    return (db.session.connection().connection.cursor(),
-            "?" if db.session.get_bind().dialect.paramstyle == "qmark" else "%s")
+    return db.session.connection().connection.cursor(), placeholder()
+
+
+def placeholder() -> str:
+    """Return the DB-API placeholder of the session's database ("?" for SQLite, "%s" for psycopg)."""
+    return "?" if db.session.get_bind().dialect.paramstyle == "qmark" else "%s"
 
 
 def _scan(shop_id: int, start: date, end: date, top: int) -> list[tuple[str, int, int]]:

@@ -12,11 +12,12 @@ import pytest
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from tests.services import truth_ranges
 from tests.services.orders_factory import Line, RefundSpec, seed_shop, write_order
 from xsight.extensions import db
 from xsight.models import Customer, Shop
 from xsight.models.rollup import DailyShop
-from xsight.models.types import from_minor
+from xsight.models.types import from_minor, to_minor
 from xsight.services import dashboard as service
 from xsight.services import range_queries
 
@@ -102,3 +103,51 @@ def test_dashboard_equals_the_orm_reference_byte_for_byte(shop: Shop) -> None:
         named += sum(1 for c in got["top_customers"] if c["name"])
         emails += sum(1 for c in got["top_customers"] if c["email"] and not c["name"])
     assert named > 50 and emails >= 1  # both kinds of customer key are exercised
+
+
+def test_bounded_floor_round_equals_the_truth(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
+    seed_shop(shop.id, 300, weeks=40.0)
+    write_order(shop.id, "y1", "2026-10-02T10:00", [Line(4, "500")], customer="gid://shopify/Customer/3",
+                updated="2026-10-20T10:00",
+                refunds=(RefundSpec("yr1", "2026-10-20T10:00", [(0, 4, "2000", "0")]),))
+    orders = truth_ranges.counted_orders(shop.id)
+    last = max(o.day for o in orders)
+    bounds: list[Any] = []
+    exact = range_queries._exact
+    monkeypatch.setattr(range_queries, "_exact",
+                        lambda *a: bounds.append(a[-1]) or exact(*a))  # type: ignore[func-returns-value]
+    monkeypatch.setattr(range_queries, "BOUND_MONTHS", 1)  # bound every floor round, whatever its length
+    for n in (0, 6, 29, 90, 279):
+        start = last - timedelta(days=n)
+        _, ranked = truth_ranges.range_figures(orders, start, last)
+        for top, first_read in ((1, 1), (3, 1), (5, 32)):
+            monkeypatch.setattr(range_queries, "FIRST_READ", first_read)
+            got = [(k, o, from_minor(v)) for k, o, v in range_queries.top_spenders(shop.id, start, last, top)]
+            assert got == ranked[:top], (start, top)
+    assert sum(b is not None for b in bounds) >= 5  # the bounded lookup ran
+
+
+def test_bounded_exact_keeps_exactly_the_customers_whose_month_spend_reaches_the_bound(shop: Shop) -> None:
+    seed_shop(shop.id, 200, weeks=40.0)
+    write_order(shop.id, "z1", "2026-09-02T10:00", [Line(2, "300")], customer="gid://shopify/Customer/4",
+                updated="2026-09-20T10:00",
+                refunds=(RefundSpec("zr1", "2026-09-20T10:00", [(0, 2, "600", "0")]),))
+    orders = truth_ranges.counted_orders(shop.id)
+    end = max(o.day for o in orders) - timedelta(days=40)
+    start = end - timedelta(days=200)
+    first = start.replace(day=1)
+    upper: dict[str, int] = {}  # positive spend in the months from start's to end's, whole months
+    for o in orders:
+        if first <= o.day and (o.day.year, o.day.month) <= (end.year, end.month):
+            upper[o.key] = upper.get(o.key, 0) + max(to_minor(o.net), 0)
+    keys = sorted(upper)
+    cursor, p = range_queries._cursor()
+    try:
+        full = range_queries._exact(cursor, p, shop.id, keys, start.toordinal(), end.toordinal())
+        for amount in sorted(set(upper.values()))[-40::7]:  # each one some customer's bound: ties kept
+            got = range_queries._exact(cursor, p, shop.id, keys, start.toordinal(), end.toordinal(),
+                                       (first, end, amount))
+            assert got == {k: v for k, v in full.items() if upper[k] >= amount}, amount
+            assert any(upper[k] == amount for k in got)
+    finally:
+        cursor.close()

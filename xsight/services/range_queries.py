@@ -56,7 +56,7 @@ def customer_counts(shop_id: int, start: date, end: date) -> dict[str, int]:
 
 
 def counts_statement(shop_id: int, start: date, end: date, p: str) -> Statement:
-    """The one statement that counts customers, new and returning customers in [start, end].
+    """Return the one statement that counts customers, new and returning customers in [start, end].
 
     Each is the number of customer days (of that kind) in the range whose previous one is before start,
     or missing: the grid's block and day rows with an earlier previous week, plus the rows whose previous

@@ -41,6 +41,9 @@ LISTS_PG = ("SELECT m.i - 1, s.customer_key, s.positive FROM unnest(%s::date[], 
             "ORDER BY m.i, s.positive DESC, s.customer_key DESC")
 JSON_KEYS = "= ANY(ARRAY(SELECT json_array_elements_text(%s::json)))"
 FIRST_READ = 32  # rows per month list in the first round (at least 4 x top); then one floor round
+# Over 3+ months the first round reads fewer rows per list (a week's range needs 32 to find a floor
+# high enough; 90-730 days do with 20: ~1.3 ms less server time for two years, decision 038).
+LONG_FIRST_READ, LONG_MONTHS = 20, 3
 MAX_CANDIDATES = 20_000  # past this the threshold search gives up and groups the range's events
 # Floor rounds over at least this many months look up each candidate's month spend first and sum the
 # days of only those that can still rank: for two-year ranges that is ~1.5 ms less server time, for
@@ -132,7 +135,8 @@ def top_spenders(shop_id: int, start: date, end: date, top: int) -> list[tuple[s
     open_lists = set(last)
     exact: dict[str, tuple[int, int]] = {}
     seen: set[str] = set()
-    chunk, floor, threshold = max(4 * top, FIRST_READ), 0, 0
+    first_read = min(FIRST_READ, LONG_FIRST_READ) if len(last) >= LONG_MONTHS else FIRST_READ
+    chunk, floor, threshold = max(4 * top, first_read), 0, 0
     cursor, p = _cursor()
     try:
         while True:

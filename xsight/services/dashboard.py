@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from xsight.extensions import db
 from xsight.models import Customer, Shop
-from xsight.models.rollup import DailyShop
 from xsight.models.types import from_minor
 from xsight.services import range_queries
 
@@ -35,44 +34,53 @@ class Range:
         return Range(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
 
-def _totals(shop_id: int, r: Range) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    d = DailyShop
-    rows = db.session.execute(select(d.date, d.orders, d.gross_sales, d.discounts, d.returns,
-                                     d.net_sales, d.aov_numerator, d.aov_denominator)
-                              .where(d.shop_id == shop_id, d.date.between(r.start, r.end))).all()
-    found = {row[0]: (int(row[1]), _money(int(row[5])), _money(int(row[2]))) for row in rows}
-    zero = (0, _money(0), _money(0))
-    by_day = []
-    for i in range(r.days):
-        day = r.start + timedelta(days=i)
-        orders_, net_, gross_ = found.get(day, zero)
-        by_day.append({"date": day.isoformat(), "orders": orders_, "net_sales": net_, "gross_sales": gross_})
-    sums = [0] * 7
-    for row in rows:
-        for i, value in enumerate(row[1:]):
-            sums[i] += int(value)
+DAILY = ("SELECT date, orders, gross_sales, discounts, returns, net_sales, aov_numerator, aov_denominator "
+         "FROM daily_shop WHERE shop_id = {p} AND date BETWEEN {p} AND {p}")
+ONE_DAY = timedelta(days=1)
+
+
+def _daily(rows: list[Any]) -> dict[str, tuple[int, ...]]:
+    """Key daily rows by ISO date (SQLite keeps dates as ISO text, PostgreSQL returns dates)."""
+    if rows and isinstance(rows[0][0], str):
+        return {row[0]: row[1:] for row in rows}
+    return {row[0].isoformat(): row[1:] for row in rows}
+
+
+def _totals(r: Range, daily: dict[str, tuple[int, ...]], customers: dict[str, int]
+            ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Sum the range's daily rows (taken from `daily`) and list its days, zero-filled."""
+    zero, found, by_day = _money(0), [], []
+    day = r.start
+    for _ in range(r.days):
+        iso = day.isoformat()
+        row = daily.get(iso)
+        if row is None:
+            by_day.append({"date": iso, "orders": 0, "net_sales": zero, "gross_sales": zero})
+        else:
+            found.append(row)
+            by_day.append({"date": iso, "orders": int(row[0]), "net_sales": _money(int(row[4])),
+                           "gross_sales": _money(int(row[1]))})
+        day += ONE_DAY
+    sums = [sum(map(int, column)) for column in zip(*found, strict=True)] if found else [0] * 7
     orders, gross, disc, ret, net, aov_num, aov_den = sums
     totals: dict[str, Any] = {
         "gross_sales": from_minor(gross), "discounts": from_minor(disc), "returns": from_minor(ret),
         "net_sales": from_minor(net), "orders": orders,
         "aov": from_minor(aov_num) / aov_den if aov_den else Decimal(0)}
-    totals.update(_customers(shop_id, r))
+    totals.update(customers)
     totals["returning_customer_rate"] = (
         Decimal(totals["returning_customers"]) / totals["customers"] if totals["customers"] else Decimal(0))
     return totals, by_day
-
-
-def _customers(shop_id: int, r: Range) -> dict[str, int]:
-    """Count distinct customers, new and returning ones over the whole range (not additive)."""
-    return range_queries.customer_counts(shop_id, r.start, r.end)
 
 
 def top_customers(shop_id: int, r: Range, top: int) -> list[dict[str, Any]]:
     """Return the customers with the most order-attributed net sales on orders placed in the range."""
     rows = range_queries.top_spenders(shop_id, r.start, r.end, top)
     gids = [str(key) for key, _, _ in rows if not str(key).startswith("email:")]
-    people = {c.shopify_gid: c for c in db.session.scalars(select(Customer).where(
-        Customer.shop_id == shop_id, Customer.shopify_gid.in_(gids)))} if gids else {}
+    c = Customer  # columns, not entities: no identity map or attribute loading for five rows
+    people = {row.shopify_gid: row for row in db.session.execute(
+        select(c.id, c.shopify_gid, c.first_name, c.last_name, c.email).where(
+            c.shop_id == shop_id, c.shopify_gid.in_(gids)))} if gids else {}
     result = []
     for key, orders, amount in rows:
         key = str(key)
@@ -109,8 +117,16 @@ def dashboard(shop: Shop, start: date, end: date, top: int = 5) -> dict[str, Any
     """Return KPIs with the previous period and change %, orders and net sales by day, top customers."""
     current = Range(start, end)
     previous = current.previous()
-    now, by_day = _totals(shop.id, current)
-    before, previous_by_day = _totals(shop.id, previous)
+    p = range_queries.placeholder()
+    bounds = (previous.start, end) if p == "%s" else (previous.start.isoformat(), end.isoformat())
+    # One round trip on PostgreSQL: both periods' daily rows (they are adjacent) and customer counts.
+    rows, now_counts, before_counts = range_queries.run_all([
+        (DAILY.format(p=p), (shop.id, *bounds)),
+        range_queries.counts_statement(shop.id, current.start, current.end, p),
+        range_queries.counts_statement(shop.id, previous.start, previous.end, p)])
+    daily = _daily(rows)
+    now, by_day = _totals(current, daily, range_queries.counts_from_row(now_counts[0]))
+    before, previous_by_day = _totals(previous, daily, range_queries.counts_from_row(before_counts[0]))
     kpis = {name: {"value": _show(name, now[name]), "previous": _show(name, before[name]),
                    "change_pct": _change(now[name], before[name])} for name in now}
     return {

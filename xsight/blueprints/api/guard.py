@@ -6,6 +6,7 @@ from flask import current_app, g, request
 
 from xsight import settings_of
 from xsight.errors import RateLimited, Unauthorized
+from xsight.ops import context
 from xsight.ratelimit import Limiter, build_limiter
 from xsight.services.installs import shop_by_domain
 from xsight.services.shopify_app import shopify_app
@@ -29,6 +30,8 @@ def session_token_required() -> None:
         raise Unauthorized("This shop has not installed XSight; open the app from Shopify Admin.",
                            code="shop_not_installed", headers=RETRY)
     g.shop, g.staff_user_id = shop, outcome.user_id
+    # Bound now, while loaded: read after a commit (access log), `shop.domain` would cost a reload.
+    context.bind(shop=shop.domain)
 
 
 def _limiter() -> Limiter:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from bench.crm_data import build
 from tests.conftest import POSTGRES
+from tests.sql_capture import statements
 from xsight.extensions import db
 from xsight.models import Shop
 from xsight.services.crm.customer_list import page
@@ -20,22 +20,6 @@ from xsight.services.crm.facts import customer_facts
 # The sorts the Customers page offers (frontend_embedded/src/components/Customers/labels.ts).
 UI_SORTS = ("amount_spent", "number_of_orders", "last_order_date", "first_order_date", "predicted_clv",
             "p_alive", "name", "created_at")
-
-
-@contextmanager
-def statements() -> Iterator[list[tuple[str, Any]]]:
-    """Record every SELECT the database runs inside the block, with its parameters."""
-    seen: list[tuple[str, Any]] = []
-
-    def record(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
-        if sql.lstrip().upper().startswith("SELECT"):
-            seen.append((sql, params))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 @pytest.mark.parametrize("sort", UI_SORTS)
@@ -85,21 +69,12 @@ def test_a_webhooks_tag_refresh_reads_one_customer_by_gid(app: Flask, make_shop:
     from xsight.services.crm import facts
 
     shop = make_shop()
-    seen: list[tuple[str, Any]] = []
-
-    def record(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
-        if "INSERT INTO customer_fact_tags" in sql:
-            seen.append((sql, params))
-
     with app.app_context():
         build(db.session, shop.id, 40, orders=False)
         gid = db.session.execute(text("SELECT customer_gid FROM customer_facts WHERE shop_id = :s "
                                       "AND customer_gid IS NOT NULL LIMIT 1"), {"s": shop.id}).scalar()
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
+        with statements("INSERT INTO customer_fact_tags") as seen:
             facts.refresh(db.session, shop.id, [gid])
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
         (sql, params), = seen
         select_part = sql[sql.index("SELECT"):]
         cursor = db.session.connection().connection.cursor()

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import Table, event, func, select, text
+from sqlalchemy import Table, func, select, text
 
+from tests.sql_capture import statements
 from xsight.extensions import db
 from xsight.models import Customer, Order, OrderLineItem, Product, ProductVariant, Refund, Shop
 from xsight.services.ingest import bulk_load
@@ -226,17 +227,8 @@ def test_linking_unlinked_orders_reads_only_them_and_only_this_shop(
         for s in (shop, other):
             via_loader(s.id, "orders", ORDERS[:1])
             via_loader(s.id, "customers", CUSTOMERS[:1])
-        seen: list[tuple[str, Any]] = []
-
-        def record(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
-            if sql.lstrip().upper().startswith("UPDATE ORDERS"):
-                seen.append((sql, params))
-
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
+        with statements("UPDATE orders") as seen:
             link_orders_to_customers(db.session, shop.id)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
         db.session.commit()
         linked = dict(db.session.execute(select(Order.shop_id, Order.customer_id)).all())
         assert linked[shop.id] is not None and linked[other.id] is None

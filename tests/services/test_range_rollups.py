@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from tests.services.test_rollups import _apply, actions
 from xsight.extensions import db
 from xsight.models import Order, Shop
 from xsight.models.types import from_minor
-from xsight.services import range_queries, rollups
+from xsight.services import range_queries, range_rollup, rollups
 
 TABLES = {"customer_days": "customer_key, day, day_number, orders, net, lq_orders, lq_net, is_returning, "
                            "first_order, "
@@ -121,3 +122,20 @@ def test_range_reads_on_a_simulated_shop(shop: Shop) -> None:
     assert all(c["customers"] > 0 for c in expected)
     assert expected == [range_queries.customer_counts(shop.id, last - timedelta(days=n), last)
                              for n in (6, 60, 200)]
+
+
+def test_a_shop_filled_in_key_ranges_equals_one_filled_at_once(shop: Shop,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 1M-order shop is filled FILL_CUSTOMERS customers at a time (memory); the rows are the same."""
+    seed_shop(shop.id, 150, weeks=30.0)
+    whole = snapshot(shop.id)
+    assert len({k for k, *_ in whole["customer_days"]}) > 100
+    reads: list[Any] = []
+    read_days = range_rollup._read_days
+    monkeypatch.setattr(range_rollup, "_read_days", lambda *a: reads.append(a[2]) or read_days(*a))
+    monkeypatch.setattr(range_rollup, "FILL_CUSTOMERS", 7)
+    rollups.rebuild(db.session, shop.id)
+    assert snapshot(shop.id) == whole
+    assert len(reads) > 15 and reads[0][0] is None and reads[-1][1] is None  # open first and last ranges
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(reads))  # ranges meet: no key falls between
+    assert_ranges_match_truth(shop.id, date(2026, 5, 1), date(2026, 6, 30))

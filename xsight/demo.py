@@ -105,8 +105,9 @@ def wait_for_store(url: str, proc: subprocess.Popen[bytes], db_path: Path) -> No
 
 def store_db_path(instance: Path) -> Path:
     """Return the store's database file (one per size, plan and day: the history ends today)."""
-    plan = "" if demo_plan() == "Basic" else "-" + demo_plan().lower().replace(" ", "-")
-    return instance / f"devstore-{demo_orders()}{plan}-{date.today():%Y%m%d}.sqlite3"
+    plan = demo_plan()
+    suffix = "" if plan == "Basic" else "-" + plan.lower().replace(" ", "-")
+    return instance / f"devstore-{demo_orders()}{suffix}-{date.today():%Y%m%d}.sqlite3"
 
 
 def start_store(settings_env: dict[str, str], port: int, app_url: str,

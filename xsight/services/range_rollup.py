@@ -57,18 +57,19 @@ FILL_CUSTOMERS = 20_000
 def _read_days(session: AnySession, shop_id: int, keys: list[str] | KeyRange) -> Sequence[Any]:
     """Read the customer days of these keys, or of the keys in [low, high) (None: unbounded)."""
     dialect = session.get_bind().dialect.name
-    # For a few keys SQLite must walk the customer index, not the date index that suits the GROUP BY
-    # ("+" hides the column from its planner).
-    day = "+e.local_date" if isinstance(keys, list) and dialect == "sqlite" else "e.local_date"
     params: dict[str, Any] = {"shop": shop_id}
     if isinstance(keys, list):
+        # For a few keys SQLite must walk the customer index, not the date index that suits the GROUP BY
+        # ("+" hides the column from its planner).
+        day = "+e.local_date" if dialect == "sqlite" else "e.local_date"
         where, params["keys"] = " AND e.customer_key IN :keys", keys
     else:
-        bounds = [("low", ">=", keys[0]), ("high", "<", keys[1])]
-        where = "".join(f" AND e.customer_key {op} :{name}" for name, op, key in bounds if key is not None)
-        params.update({name: key for name, _, key in bounds if key is not None})
+        day, where = "e.local_date", ""
+        for name, op, key in (("low", ">=", keys[0]), ("high", "<", keys[1])):
+            if key is not None:
+                where, params[name] = f"{where} AND e.customer_key {op} :{name}", key
     sql = text(DAYS.format(dn=DAY_NUMBER[dialect].format(c="e.local_date"), day=day, keys=where))
-    if isinstance(keys, list):
+    if "keys" in params:
         sql = sql.bindparams(bindparam("keys", expanding=True))
     return session.execute(sql, params).all()
 

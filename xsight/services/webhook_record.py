@@ -18,6 +18,7 @@ from xsight.db_setup import SQLITE_BUSY_TIMEOUT_MS
 from xsight.extensions import db
 from xsight.models import WebhookDelivery
 from xsight.models.types import utcnow
+from xsight.services import locks
 
 COLUMNS = ("shop_id", "webhook_id", "event_id", "topic", "api_version", "triggered_at", "received_at",
            "status", "payload", "error")
@@ -101,7 +102,7 @@ def _insert_sqlite(cursor: Any, values: tuple[Any, ...], wait_ms: int) -> Any:
         cursor.execute(_INSERT, values)
         return cursor.fetchone()
     except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
+        if locks.lost_race(exc):  # the busy timeout ran out
             raise DatabaseBusy(int(values[0])) from None
         raise
     finally:

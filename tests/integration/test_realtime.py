@@ -93,8 +93,10 @@ def test_export_step_counts_objects_while_shopify_exports(live_app: Flask, store
         assert held.wait(30)
         browser = socketio.test_client(live_app, auth={"token": store.id_token()})
         deadline = time.monotonic() + 15
+        # The three exports run together: wait for the orders export's count, not the first one seen.
         while time.monotonic() < deadline and not any(
-                e["args"][0]["step"].endswith(" so far") for e in seen if e["name"] == "sync:progress"):
+                s.startswith("exporting orders: ") and s.endswith(" so far")
+                for s in (e["args"][0]["step"] for e in seen if e["name"] == "sync:progress")):
             seen += browser.get_received()
             time.sleep(0.1)
     finally:

@@ -173,6 +173,9 @@ def main() -> None:
           f"(orders left unlinked: {ours['unlinked']:,}); rollups.rebuild afterwards: "
           f"{ours['rollup_seconds']:.1f} s wall / {ours['rollup_cpu']:.1f} s CPU "
           f"(process peak RSS with the rollups: {ours['rollup_rss_mb']:.0f} MB)")
+    print(f"peak anonymous / file-backed resident memory: load {ours['anon_mb']:.0f} / "
+          f"{ours['file_mb']:.0f} MB, rollups {ours['rollup_anon_mb']:.0f} / "
+          f"{ours['rollup_file_mb']:.0f} MB")
 
 if __name__ == "__main__":
     main()

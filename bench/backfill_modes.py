@@ -71,12 +71,13 @@ def xsight(folder: Path, url: str) -> dict[str, float]:
     from sqlalchemy import func, select
 
     from bench.backfill_bench import server_cpu
+    from bench.proc_rss import PeakRss
     from xsight import create_app
     from xsight.config import load_settings, new_encryption_key
     from xsight.extensions import db
     from xsight.models import Customer, Order, OrderLineItem, Shop
     from xsight.services import rollups
-    from xsight.services.backfill import COMMIT_EVERY_LINES
+    from xsight.services.backfill import COMMIT_EVERY_LINES, SQLITE_COMMIT_EVERY_LINES
     from xsight.services.ingest import bulk_load
     from xsight.services.ingest.writer import link_orders_to_customers
     from xsight.shopify import jsonl
@@ -93,21 +94,26 @@ def xsight(folder: Path, url: str) -> dict[str, float]:
         db.session.add(shop)
         db.session.commit()
         server_before = server_cpu(url)
+        load_peak = PeakRss().__enter__()
         started, cpu = time.perf_counter(), time.process_time()  # a worker's app is already up
         for kind, name in (("customers", "customers.jsonl"), ("orders", "orders.jsonl")):
             with (folder / name).open("rb") as handle:
                 bulk_load.load(db.session, shop.id, kind, jsonl.parse_lines(handle),
-                               commit_every=COMMIT_EVERY_LINES,
+                               commit_every=(SQLITE_COMMIT_EVERY_LINES if url.startswith("sqlite")
+                                             else COMMIT_EVERY_LINES),
                                on_commit=lambda _count: db.session.commit())
             db.session.commit()
         link_orders_to_customers(db.session, shop.id)
         db.session.commit()
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the rollups
+        load_peak.__exit__(None, None, None)
         server_after = server_cpu(url)
         rollup_started, rollup_cpu = time.perf_counter(), time.process_time()
-        rollups.rebuild(db.session, shop.id)
-        db.session.commit()
+        with PeakRss() as rollup_peak:
+            rollups.rebuild(db.session, shop.id)
+            db.session.commit()
+        rollup_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the counts
         rollup_seconds = time.perf_counter() - rollup_started
         rollup_cpu_seconds = time.process_time() - rollup_cpu
         rows = sum(db.session.scalar(select(func.count()).select_from(m)) or 0
@@ -116,6 +122,8 @@ def xsight(folder: Path, url: str) -> dict[str, float]:
             Order.customer_id.is_(None)))
     return {"rows": rows, "unlinked": unlinked or 0, "seconds": seconds, "cpu": cpu_seconds,
             "rss_mb": rss_mb, "rollup_seconds": rollup_seconds, "rollup_cpu": rollup_cpu_seconds,
-            "rollup_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "rollup_rss_mb": rollup_rss_mb,
+            "anon_mb": load_peak.peak["RssAnon"], "file_mb": load_peak.peak["RssFile"],
+            "rollup_anon_mb": rollup_peak.peak["RssAnon"], "rollup_file_mb": rollup_peak.peak["RssFile"],
             **({} if server_before is None or server_after is None
                else {"server_cpu": server_after - server_before})}

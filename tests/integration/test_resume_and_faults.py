@@ -35,6 +35,7 @@ def test_interrupted_backfill_converges(live_app: Flask, store: StoreHandle,
 
     monkeypatch.setattr(bulk_load.BulkLoader, "_write", flaky)
     monkeypatch.setattr("xsight.services.backfill.COMMIT_EVERY_LINES", 40)
+    monkeypatch.setattr("xsight.services.backfill.SQLITE_COMMIT_EVERY_LINES", 40)
     assert install(live_app, store) == 200
     sid = shop_id(live_app, store)
     with live_app.app_context():

@@ -26,7 +26,7 @@ WORKER = """
 import sys, time
 import xsight.services.backfill as backfill
 from xsight.services.ingest import bulk_load
-backfill.COMMIT_EVERY_LINES = 25
+backfill.COMMIT_EVERY_LINES = backfill.SQLITE_COMMIT_EVERY_LINES = 25
 original = bulk_load.BulkLoader._write
 def slow(self, table, rows, synced):
     time.sleep(0.15)

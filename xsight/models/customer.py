@@ -20,7 +20,6 @@ class Customer(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         UniqueConstraint("shop_id", "shopify_gid"),
         Index("ix_customers_shop_email", "shop_id", "email"),
-        Index("ix_customers_shop_updated", "shop_id", "shopify_updated_at"),
     )
 
     first_name: Mapped[str | None] = mapped_column(String(255))

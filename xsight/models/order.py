@@ -24,7 +24,6 @@ class Order(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined]
         Index("ix_orders_shop_processed", "shop_id", "processed_at"),
         Index("ix_orders_shop_customer", "shop_id", "customer_id", "processed_at"),
         Index("ix_orders_shop_customer_gid", "shop_id", "customer_gid"),
-        Index("ix_orders_shop_updated", "shop_id", "shopify_updated_at"),
     )
 
     name: Mapped[str | None] = mapped_column(String(64))

@@ -29,7 +29,10 @@ log = logging.getLogger(__name__)
 
 RESOURCES = ("customers", "products", "orders")
 BULK_DOCUMENTS = {"customers": "BulkCustomers", "products": "BulkProducts", "orders": "BulkOrders"}
-COMMIT_EVERY_LINES = 5_000
+COMMIT_EVERY_LINES = 5_000  # PostgreSQL: lines per COPY batch and commit
+# SQLite: one transaction writes each index page it touches once; at 5,000 lines a 10^6-order
+# backfill rewrote the same pages in every commit, 111 s against 73 s (decision 078).
+SQLITE_COMMIT_EVERY_LINES = 50_000
 # Incremental sync starts this far before the backfill began, to cover changes made meanwhile.
 CURSOR_OVERLAP = timedelta(minutes=5)
 REFUND_DETAIL_BATCH = 200
@@ -52,8 +55,9 @@ def run(run: SyncRun, *, commit_every: int | None = None) -> None:
         _export(run, client, resource)
     total = sum(int(run.checkpoint[r]["objects"]) for r in RESOURCES)
     sync_runs.progress(run, total=total)
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
     for resource in RESOURCES:
-        _write(run, resource, commit_every or COMMIT_EVERY_LINES)
+        _write(run, resource, commit_every or (SQLITE_COMMIT_EVERY_LINES if sqlite else COMMIT_EVERY_LINES))
     _refund_details(run, client)
     tombstones.purge(db.session, shop.id)  # deleted while Shopify exported them
     link_orders_to_customers(db.session, shop.id)
@@ -163,11 +167,7 @@ def _refund_details(run: SyncRun, client: AdminClient) -> None:
     sync_runs.progress(run, step="refund details")
     after = int(state.get("after_order_id", 0))
     while True:
-        orders = db.session.execute(
-            select(Order.id, Order.shopify_gid).where(
-                Order.shop_id == run.shop_id, Order.id > after,
-                Order.id.in_(select(Refund.order_id).where(Refund.shop_id == run.shop_id)))
-            .order_by(Order.id).limit(REFUND_DETAIL_BATCH)).all()
+        orders = next_refunded_orders(run.shop_id, after)
         if not orders:
             break
         writer = Writer(db.session, run.shop_id)
@@ -177,6 +177,21 @@ def _refund_details(run: SyncRun, client: AdminClient) -> None:
         after = orders[-1][0]
         sync_runs.progress(run, checkpoint={"refund_details": {"after_order_id": after}})
     sync_runs.progress(run, checkpoint={"refund_details": {"done": True}})
+
+
+def next_refunded_orders(shop_id: int, after: int) -> list[tuple[int, str]]:
+    """Return (id, gid) of the shop's next REFUND_DETAIL_BATCH orders with refunds above id `after`.
+
+    Found along the refunds' (shop, order) index and joined to orders by id, so a batch costs
+    the same at the first order as at the millionth (a walk of the shop's orders cost up to 2 s
+    a batch at 10^6 orders on SQLite).
+    """
+    refunded = (select(Refund.order_id).where(Refund.shop_id == shop_id, Refund.order_id > after)
+                .distinct().order_by(Refund.order_id).limit(REFUND_DETAIL_BATCH).subquery())
+    rows = db.session.execute(
+        select(Order.id, Order.shopify_gid).join(refunded, Order.id == refunded.c.order_id)
+        .where(Order.shop_id == shop_id).order_by(Order.id)).all()
+    return [(order_id, gid) for order_id, gid in rows]
 
 
 def write_order_refunds(writer: Writer, client: AdminClient, order_gid: str) -> None:

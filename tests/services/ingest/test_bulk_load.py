@@ -13,6 +13,7 @@ from flask import Flask
 from sqlalchemy import Table, func, select, text
 
 from tests.sql_capture import statements
+from xsight.db_setup import SQLITE_BULK_CACHE_KB, SQLITE_DEFAULT_CACHE, SQLITE_MMAP_BYTES
 from xsight.extensions import db
 from xsight.models import Customer, Order, OrderLineItem, Product, ProductVariant, Refund, Shop
 from xsight.services.ingest import bulk_load
@@ -153,24 +154,32 @@ def test_newest_version_wins_against_rows_written_meanwhile(
     assert names == {shop.id: kept, other.id: "Newer"}  # the other shop is never touched
 
 
-def test_sqlite_foreign_key_checks_are_off_only_while_loading(
+def _sqlite_settings() -> tuple[int, int, int]:
+    return tuple(db.session.execute(text(f"PRAGMA {name}")).scalar_one()  # type: ignore[return-value]
+                 for name in ("foreign_keys", "cache_size", "mmap_size"))
+
+
+def test_sqlite_bulk_settings_hold_only_while_loading(
         app: Flask, make_shop: Callable[..., Shop]) -> None:
     shop = make_shop()
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
             pytest.skip("a SQLite connection setting")
-        seen: list[int] = []
+        seen: list[tuple[int, int, int]] = []
 
         def committed(_count: int) -> None:
-            seen.append(db.session.execute(text("PRAGMA foreign_keys")).scalar_one())
+            seen.append(_sqlite_settings())
             db.session.commit()
 
         db.session.commit()
+        before = _sqlite_settings()
+        assert before == (1, SQLITE_DEFAULT_CACHE, SQLITE_MMAP_BYTES)
         bulk_load.load(db.session, shop.id, "orders", copy.deepcopy(ORDERS + LINES),
                        commit_every=2, on_commit=committed)
         db.session.commit()
-        assert seen and set(seen) == {0}
-        assert db.session.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+        # Foreign-key checks off, a large page cache, no memory map: in every loading transaction.
+        assert seen and set(seen) == {(0, -SQLITE_BULK_CACHE_KB, 0)}
+        assert _sqlite_settings() == before
         assert db.session.scalar(select(func.count()).select_from(OrderLineItem)) == 2
 
 

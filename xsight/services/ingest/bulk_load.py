@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.orm import Session, scoped_session
 
-from xsight.db_setup import FOREIGN_KEYS_OFF
+from xsight.db_setup import sqlite_bulk_write
 from xsight.models import (
     Customer,
     Order,
@@ -128,25 +128,24 @@ class BulkLoader:
         now = utcnow()
         synced = now if self.postgres else bulk_rows.sqlite_stamp(now.isoformat())
         if not self.postgres:
-            self._skip_sqlite_foreign_key_checks()
+            self._sqlite_bulk_transaction()
         for table, rows in (self._buffers if buffers is None else buffers).items():
             if rows:
                 self._write(table, list(rows.values()), synced)
                 self.written[table] = self.written.get(table, 0) + len(rows)
                 rows.clear()
 
-    def _skip_sqlite_foreign_key_checks(self) -> None:
-        """Turn SQLite's per-row foreign-key checks off for this transaction (back on at checkin).
+    def _sqlite_bulk_transaction(self) -> None:
+        """Give this SQLite transaction the bulk settings (db_setup.sqlite_bulk_write; undone at checkin).
 
-        They cost about half of the orders upsert (decision 005) and cannot fail here: each
-        parent id is read from its parent table by the same statement, the shop id is ours.
+        Foreign-key checks cannot fail here: each parent id is read from its parent table by the
+        same statement, the shop id is ours.
         """
         proxied = self.session.connection().connection
         raw = proxied.dbapi_connection
         if raw is None or raw.in_transaction:
-            return  # the pragma does nothing inside a transaction: keep the checks
-        raw.execute("PRAGMA foreign_keys=OFF")
-        proxied.info[FOREIGN_KEYS_OFF] = True
+            return  # the foreign-key pragma does nothing inside a transaction: keep the defaults
+        sqlite_bulk_write(raw, proxied.info)
 
     def _write(self, table: str, rows: list[tuple[tuple[Any, ...], str | None]],
                synced: Any) -> None:

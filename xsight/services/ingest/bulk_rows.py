@@ -23,6 +23,7 @@ EMPTY_TAGS = "[]"
 MONEY_DECIMALS = 4  # stored units are 1/10,000 (xsight.models.types.MONEY_SCALE)
 AMOUNT_CACHE = 1 << 14  # distinct amount strings remembered (bounded: about 2 MB)
 STORED_STAMP_CHARS = len("2026-01-01 00:00:00.000000")
+UTC_STAMP_CHARS = len("2026-01-01T00:00:00Z")
 
 CUSTOMER_COLUMNS = (
     "shopify_gid", "first_name", "last_name", "email", "email_marketing_state", "phone",
@@ -39,10 +40,20 @@ LINE_ITEM_COLUMNS = (
     "original_unit_price", "total_discount", "total_tax", "is_gift_card", "shopify_updated_at")
 
 
+def _utc_seconds(value: Any) -> str | None:
+    """Return "YYYY-MM-DDTHH:MM:SS" of a bulk export's usual UTC stamp ("…Z"), validated; else None."""
+    if isinstance(value, str) and len(value) == UTC_STAMP_CHARS and value[-1] == "Z":
+        datetime.fromisoformat(value[:-1])  # raises on anything that is not a date and time
+        return value[:-1]
+    return None
+
+
 def sqlite_stamp(value: Any) -> str | None:
     """Return a Shopify timestamp as SQLite's stored UTC text (what UTCDateTime writes)."""
     if not value:
         return None
+    if seconds := _utc_seconds(value):  # 0.4 µs instead of 1.5 µs: 3.4M stamps per 1M orders
+        return f"{seconds[:10]} {seconds[11:]}.000000"
     parsed = datetime.fromisoformat(value) if isinstance(value, str) else values.timestamp(value)
     if parsed is None or parsed.tzinfo is None:
         raise ValueError(f"Timestamp {value!r} has no time zone.")
@@ -55,6 +66,8 @@ def postgres_stamp(value: Any) -> str | None:
     """Return a Shopify timestamp as ISO text with its offset (COPY parses it into timestamptz)."""
     if not value:
         return None
+    if seconds := _utc_seconds(value):
+        return f"{seconds}+00:00"
     parsed = datetime.fromisoformat(value) if isinstance(value, str) else values.timestamp(value)
     if parsed is None or parsed.tzinfo is None:
         raise ValueError(f"Timestamp {value!r} has no time zone.")
@@ -93,6 +106,16 @@ def tags_json(value: Any) -> str:
     return json.dumps(values.tags(value)) if value else EMPTY_TAGS
 
 
+def flag(value: Any) -> int:
+    """Return a boolean column's value as 1 or 0.
+
+    SQLite stores exactly that, and sqlite3 binds an int directly but sends a bool through its
+    adapter lookup (about 0.75 µs each: 3.9M flags in a 1M-order backfill); PostgreSQL's COPY
+    reads 1/0 into a boolean column as true/false.
+    """
+    return 1 if value else 0
+
+
 def _lower(value: Any) -> str | None:
     return str(value).lower() if value else None
 
@@ -122,12 +145,12 @@ def order(node: dict[str, Any], stamp: Stamp) -> tuple[Any, ...]:
     return (node["id"], get("name"), values.nested_id(get("customer")), get("email"),
             stamp(get("processedAt") or created), stamp(created), stamp(get("updatedAt")),
             stamp(get("cancelledAt")), _lower(get("cancelReason")), stamp(get("closedAt")),
-            bool(get("test")), get("currencyCode") or "USD", get("presentmentCurrencyCode"),
+            flag(get("test")), get("currencyCode") or "USD", get("presentmentCurrencyCode"),
             _lower(get("displayFinancialStatus")), _lower(get("displayFulfillmentStatus")),
             get("sourceName"), tags_json(get("tags")), bag(get("subtotalPriceSet")),
             bag(get("totalDiscountsSet")), bag(get("totalShippingPriceSet")),
             bag(get("totalTaxSet")), bag(get("totalPriceSet")), bag(get("totalRefundedSet")),
-            bool(get("taxesIncluded")))
+            flag(get("taxesIncluded")))
 
 
 def line_item(node: dict[str, Any], order_updated_at: Any) -> tuple[Any, ...]:
@@ -140,4 +163,4 @@ def line_item(node: dict[str, Any], order_updated_at: Any) -> tuple[Any, ...]:
             get("title") or get("name") or "", get("sku"), int(get("quantity") or 0),
             get("currentQuantity"), bag(get("originalUnitPriceSet")),
             _sum(get("discountAllocations"), "allocatedAmountSet"),
-            _sum(get("taxLines"), "priceSet"), bool(get("isGiftCard")), order_updated_at)
+            _sum(get("taxLines"), "priceSet"), flag(get("isGiftCard")), order_updated_at)

@@ -61,10 +61,10 @@ def sqlite_bulk_write(dbapi_connection: Any, info: dict[Any, Any]) -> None:
     decision 005); a 128 MB page cache and no memory map (decision 078): the map would make the
     pages of a 10^6-order database file part of this process's resident memory.
     """
+    info[BULK_WRITE] = True  # first: whatever of the below took effect is undone at checkin
     dbapi_connection.execute("PRAGMA foreign_keys=OFF")
     dbapi_connection.execute(f"PRAGMA cache_size=-{SQLITE_BULK_CACHE_KB}")
     dbapi_connection.execute("PRAGMA mmap_size=0")
-    info[BULK_WRITE] = True
 
 
 @event.listens_for(Pool, "checkin")

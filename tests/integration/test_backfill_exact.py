@@ -14,7 +14,10 @@ from xsight.devstore.server import start_store
 
 
 @pytest.mark.slow
-def test_5000_order_backfill_is_exact(app: Flask, tmp_path: Path, make_app: MakeApp) -> None:
+def test_5000_order_backfill_is_exact(app: Flask, tmp_path: Path, make_app: MakeApp,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # About 14k lines: commit every 5,000 on SQLite too, so children cross batch boundaries.
+    monkeypatch.setattr("xsight.services.backfill.SQLITE_COMMIT_EVERY_LINES", 5_000)
     store = start_store(seed=21, api_key=TEST_API_KEY, api_secret=TEST_API_SECRET, orders=5000,
                         db_path=str(tmp_path / "store.sqlite3"), bulk_dir=str(tmp_path / "bulk"))
     try:

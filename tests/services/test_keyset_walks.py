@@ -43,12 +43,14 @@ def _plan(sql: str, params: Any) -> str:
 def test_rebuild_walks_every_order_of_the_shop_once(shops: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     ours, _ = shops
     monkeypatch.setattr(rollups, "REBUILD_ORDERS", 4)
+    ids_of_ours = _ids(ours)
     seen, after = [], 0
-    while ids := rollups._next_order_ids(db.session, ours.id, after):
+    while ids := rollups._next_order_ids(db.session, ours.id, after, ids_of_ours[-1]):
         assert len(ids) <= 4
         seen += ids
         after = ids[-1]
-    assert seen == _ids(ours)
+    assert seen == ids_of_ours
+    assert rollups._next_order_ids(db.session, ours.id, 0, ids_of_ours[1]) == ids_of_ours[:2]
 
 
 def test_refund_details_walk_every_refunded_order_once(shops: Any,
@@ -71,12 +73,12 @@ def test_sqlite_walks_seek_by_id_instead_of_sorting_the_shop(shops: Any) -> None
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's plans (PostgreSQL plans with statistics)")
     with statements("SELECT") as rebuild_sql:
-        rollups._next_order_ids(db.session, ours.id, 0)
+        rollups._next_order_ids(db.session, ours.id, 0, 10**9)
     with statements("SELECT") as refund_sql:
         backfill.next_refunded_orders(ours.id, 0)
     plans = [_plan(*rebuild_sql[0]), _plan(*refund_sql[0])]
     # The walk goes along the rowid (or the refunds' (shop, order) index), never sorting every
     # remaining order of the shop at each step.
-    assert "INTEGER PRIMARY KEY (rowid>?)" in plans[0] and "TEMP B-TREE" not in plans[0]
+    assert "INTEGER PRIMARY KEY (rowid>? AND rowid<?)" in plans[0] and "TEMP B-TREE" not in plans[0]
     assert "ix_refunds_shop_order (shop_id=? AND order_id>?)" in plans[1]
     assert "INTEGER PRIMARY KEY (rowid=?)" in plans[1]

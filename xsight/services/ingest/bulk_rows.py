@@ -41,8 +41,13 @@ LINE_ITEM_COLUMNS = (
 
 
 def _utc_seconds(value: Any) -> str | None:
-    """Return "YYYY-MM-DDTHH:MM:SS" of a bulk export's usual UTC stamp ("…Z"), validated; else None."""
-    if isinstance(value, str) and len(value) == UTC_STAMP_CHARS and value[-1] == "Z":
+    """Return "YYYY-MM-DDTHH:MM:SS" of a bulk export's usual UTC stamp ("…Z"), validated; else None.
+
+    Only that exact layout: `fromisoformat` also reads week dates and basic forms of the same
+    length, which the general path converts.
+    """
+    if (isinstance(value, str) and len(value) == UTC_STAMP_CHARS and value[-1] == "Z"
+            and value[4] == value[7] == "-" and value[10] == "T" and value[13] == value[16] == ":"):
         datetime.fromisoformat(value[:-1])  # raises on anything that is not a date and time
         return value[:-1]
     return None

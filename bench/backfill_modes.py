@@ -94,20 +94,19 @@ def xsight(folder: Path, url: str) -> dict[str, float]:
         db.session.add(shop)
         db.session.commit()
         server_before = server_cpu(url)
-        load_peak = PeakRss().__enter__()
-        started, cpu = time.perf_counter(), time.process_time()  # a worker's app is already up
-        for kind, name in (("customers", "customers.jsonl"), ("orders", "orders.jsonl")):
-            with (folder / name).open("rb") as handle:
-                bulk_load.load(db.session, shop.id, kind, jsonl.parse_lines(handle),
-                               commit_every=(SQLITE_COMMIT_EVERY_LINES if url.startswith("sqlite")
-                                             else COMMIT_EVERY_LINES),
-                               on_commit=lambda _count: db.session.commit())
+        commit_every = SQLITE_COMMIT_EVERY_LINES if url.startswith("sqlite") else COMMIT_EVERY_LINES
+        with PeakRss() as load_peak:
+            started, cpu = time.perf_counter(), time.process_time()  # a worker's app is already up
+            for kind, name in (("customers", "customers.jsonl"), ("orders", "orders.jsonl")):
+                with (folder / name).open("rb") as handle:
+                    bulk_load.load(db.session, shop.id, kind, jsonl.parse_lines(handle),
+                                   commit_every=commit_every,
+                                   on_commit=lambda _count: db.session.commit())
+                db.session.commit()
+            link_orders_to_customers(db.session, shop.id)
             db.session.commit()
-        link_orders_to_customers(db.session, shop.id)
-        db.session.commit()
-        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+            seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the rollups
-        load_peak.__exit__(None, None, None)
         server_after = server_cpu(url)
         rollup_started, rollup_cpu = time.perf_counter(), time.process_time()
         with PeakRss() as rollup_peak:

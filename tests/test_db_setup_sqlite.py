@@ -1,10 +1,15 @@
-"""SQLite binding: None goes through the registered identity adapter and is stored as NULL."""
+"""SQLite connection set-up: None binds through an identity adapter; page-cache blocks put settings back."""
 
 from __future__ import annotations
 
 import sqlite3
 
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
 from xsight import db_setup
+from xsight.extensions import db
 
 
 def test_none_binds_through_the_identity_adapter_as_null() -> None:
@@ -14,3 +19,20 @@ def test_none_binds_through_the_identity_adapter_as_null() -> None:
     conn.executemany("INSERT INTO t VALUES (?, ?)", [(None, 1), (None, None)])
     assert conn.execute("SELECT typeof(a), typeof(b) FROM t").fetchall() == [("null", "integer"),
                                                                              ("null", "null")]
+
+
+def test_the_page_cache_block_sets_and_puts_back_cache_and_map(app: Flask) -> None:
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("a SQLite connection setting")
+
+        def settings() -> tuple[int, int]:
+            return (db.session.execute(text("PRAGMA cache_size")).scalar_one(),
+                    db.session.execute(text("PRAGMA mmap_size")).scalar_one())
+
+        before = settings()
+        with db_setup.sqlite_page_cache(db.session, 4096):
+            assert settings() == (-4096, before[1])
+        with db_setup.sqlite_page_cache(db.session, 8192, mmap=False):
+            assert settings() == (-8192, 0)
+        assert settings() == before

@@ -15,6 +15,7 @@ from threadpoolctl import threadpool_limits
 
 from xsight.analytics import cohorts, holdout, rfm
 from xsight.analytics.transactions import summarize
+from xsight.db_setup import sqlite_page_cache
 from xsight.extensions import db
 from xsight.models import Shop
 from xsight.models.prediction import ModelRun
@@ -127,22 +128,17 @@ def recompute(shop_id: int) -> ModelRun:
     run = ModelRun(shop_id=shop_id, status="running", observation_end=today, started_at=utcnow())
     db.session.add(run)
     db.session.commit()
-    sqlite = db.session.get_bind().dialect.name == "sqlite"
-    cache = db.session.execute(text("PRAGMA cache_size")).scalar() if sqlite else None
-    try:
-        if sqlite:  # two passes over ~10^6 customer days and 2 x 200k prediction rows: keep the pages
-            db.session.execute(text(f"PRAGMA cache_size = -{SQLITE_RECOMPUTE_CACHE_KB}"))
-        # The fits call BLAS on 4x4 problems: a BLAS thread pool only spins (~0.5 s CPU per run).
-        with threadpool_limits(limits=1, user_api="blas"):
-            _compute(shop, run, today)
-    except Exception as exc:
-        db.session.rollback()
-        log.exception("insights recompute failed", extra={"shop_id": shop_id})
-        run = db.session.get(ModelRun, run.id) or run
-        run.status, run.error, run.finished_at = "failed", f"{type(exc).__name__}: {exc}", utcnow()
-    finally:
-        if sqlite:
-            db.session.execute(text(f"PRAGMA cache_size = {int(cache or -2000)}"))
+    # SQLite: two passes over ~10^6 customer days and 2 x 200k prediction rows: keep the pages.
+    with sqlite_page_cache(db.session, SQLITE_RECOMPUTE_CACHE_KB):
+        try:
+            # The fits call BLAS on 4x4 problems: a BLAS thread pool only spins (~0.5 s CPU per run).
+            with threadpool_limits(limits=1, user_api="blas"):
+                _compute(shop, run, today)
+        except Exception as exc:
+            db.session.rollback()
+            log.exception("insights recompute failed", extra={"shop_id": shop_id})
+            run = db.session.get(ModelRun, run.id) or run
+            run.status, run.error, run.finished_at = "failed", f"{type(exc).__name__}: {exc}", utcnow()
     db.session.commit()
     return run
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, literal, select, text
 
-from xsight.db_setup import SQLITE_MMAP_BYTES
+from xsight.db_setup import sqlite_page_cache
 from xsight.models import Order, OrderLineItem, Refund, Shop
 from xsight.models.rollup import CustomerMonth, CustomerStats, DailyShop, OrderEvent
 from xsight.services import locks, range_rollup, raw_sql
@@ -99,18 +99,9 @@ def refresh_written(session: AnySession, writer: Any) -> None:
 def rebuild(session: AnySession, shop_id: int) -> None:
     """Recompute every rollup of the shop from its raw rows (after a backfill)."""
     locks.shop_rollups(session, shop_id)
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    cache = session.execute(text("PRAGMA cache_size")).scalar() if sqlite else None
-    if sqlite:  # index inserts of 10^6 events thrash SQLite's default 2 MB page cache;
-        # no memory map: its pages of a 10^6-order file would count in this process's RSS (decision 078)
-        session.execute(text(f"PRAGMA cache_size = -{SQLITE_REBUILD_CACHE_KB}"))
-        session.execute(text("PRAGMA mmap_size = 0"))
-    try:
+    # Index inserts of 10^6 events thrash SQLite's default 2 MB page cache; no memory map (decision 078).
+    with sqlite_page_cache(session, SQLITE_REBUILD_CACHE_KB, mmap=False):
         _rebuild(session, shop_id)
-    finally:
-        if sqlite:
-            session.execute(text(f"PRAGMA cache_size = {int(cache or -2000)}"))
-            session.execute(text(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}"))
 
 
 def _rebuild(session: AnySession, shop_id: int) -> None:

@@ -42,9 +42,26 @@ def run_migrations_online() -> None:
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args.setdefault("include_object", include_object)
     with _db().engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=_db().metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch operation rebuilds a table: create a copy, drop the old one, rename. With
+            # foreign keys enforced, dropping the old table would run its referencing tables' ON
+            # DELETE actions (deleting their rows). The pragma only works outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end SQLAlchemy's autobegun transaction: Alembic then manages its own
+        try:
+            context.configure(connection=connection, target_metadata=_db().metadata, **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"Migration left rows without their parent: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.rollback()  # whatever a failed migration left open
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -17,6 +17,7 @@ class Customer(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined]
     """A shop's customer; personal fields are nulled on `customers/redact`."""
 
     __tablename__ = "customers"
+    shop_foreign_key = False  # no foreign key to shops: models.raw_links (decision 079)
     __table_args__ = (
         UniqueConstraint("shop_id", "shopify_gid"),
         Index("ix_customers_shop_email", "shop_id", "email"),

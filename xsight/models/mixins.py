@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -14,9 +15,13 @@ class TenantMixin:
     """A row that belongs to exactly one shop and disappears with it."""
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    # False: no constraint; a trigger on shops deletes the rows instead (models.raw_links).
+    shop_foreign_key: ClassVar[bool] = True
 
     @declared_attr
     def shop_id(cls) -> Mapped[int]:
+        if not cls.shop_foreign_key:
+            return mapped_column(BigId, nullable=False)
         return mapped_column(BigId, ForeignKey("shops.id", ondelete="CASCADE"), nullable=False)
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xsight.extensions import db
+from xsight.models import raw_links
 from xsight.models.mixins import ShopifyObjectMixin
 from xsight.models.types import BigId, JsonType, Money, UTCDateTime
 
@@ -19,6 +20,7 @@ class Order(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined]
     """An order; every amount is the shopMoney half of Shopify's MoneyBag."""
 
     __tablename__ = "orders"
+    shop_foreign_key = False  # no foreign keys: models.raw_links (decision 079)
     __table_args__ = (
         UniqueConstraint("shop_id", "shopify_gid"),
         Index("ix_orders_shop_processed", "shop_id", "processed_at"),
@@ -30,8 +32,7 @@ class Order(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined]
     # The customer's gid is kept even before the customer row exists, so orders
     # and customers can arrive in any order and still be linked.
     customer_gid: Mapped[str | None] = mapped_column(String(120))
-    customer_id: Mapped[int | None] = mapped_column(
-        BigId, ForeignKey("customers.id", ondelete="SET NULL"))
+    customer_id: Mapped[int | None] = mapped_column(BigId)  # customers.id; see models.raw_links
     email: Mapped[str | None] = mapped_column(String(320))
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     shopify_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -58,14 +59,14 @@ class OrderLineItem(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined]
     """One line of an order, at order time."""
 
     __tablename__ = "order_line_items"
+    shop_foreign_key = False  # no foreign keys: models.raw_links (decision 079)
     __table_args__ = (
         UniqueConstraint("shop_id", "shopify_gid"),
         Index("ix_order_line_items_shop_order", "shop_id", "order_id"),
         Index("ix_order_line_items_shop_product", "shop_id", "product_gid"),
     )
 
-    order_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False)
+    order_id: Mapped[int] = mapped_column(BigId, nullable=False)  # orders.id; see models.raw_links
     product_gid: Mapped[str | None] = mapped_column(String(120))
     variant_gid: Mapped[str | None] = mapped_column(String(120))
     title: Mapped[str] = mapped_column(String(255), default="", nullable=False)
@@ -118,3 +119,8 @@ class RefundLineItem(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined
     total_tax: Mapped[Decimal] = mapped_column(Money, default=ZERO, nullable=False)
     restock_type: Mapped[str | None] = mapped_column(String(32))
     is_gift_card: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+
+
+# The delete actions of the links above that have no foreign key, once every table exists.
+event.listen(db.metadata, "after_create", raw_links.after_create)
+event.listen(db.metadata, "before_drop", raw_links.before_drop)

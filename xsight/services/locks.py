@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import text
 
+from xsight.errors import NotFound
+
 NAMESPACE = zlib.crc32(b"xsight-shop-rollups")
 
 
@@ -18,8 +20,12 @@ def shop_rollups(session: Any, shop_id: int) -> None:
     advisory lock makes them take turns. SQLite already allows one writer at a time.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:space, :shop)"),
-                        {"space": NAMESPACE - 2**31, "shop": int(shop_id)})
+        session.execute(text(shop_rollups_sql(shop_id)))
+
+
+def shop_rollups_sql(shop_id: int) -> str:
+    """The PostgreSQL statement of `shop_rollups` (for a writer that batches it with others)."""
+    return f"SELECT pg_advisory_xact_lock({NAMESPACE - 2**31}, {int(shop_id)})"
 
 
 # SQLSTATEs that say "run the same transaction again": deadlock detected, serialization failure.
@@ -36,3 +42,28 @@ def lost_race(exc: BaseException) -> bool:
             return True
     return False
 
+
+
+def claim_shop(session: Any, shop_id: int) -> None:
+    """Fail unless the shop exists, and keep it until commit (call after writing its rows, same transaction).
+
+    The bulk-loaded tables have no foreign key to shops (models.raw_links, decision 079): this is
+    the check their per-row constraint made, once per transaction. PostgreSQL locks the row a
+    delete of the shop must wait for (a delete in flight makes this wait, then find nothing; one
+    that comes later waits for the commit and its trigger then deletes the new rows). SQLite holds
+    the write lock by then, so no delete can come between the check and the commit.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if session.execute(text(claim_shop_sql(shop_id, postgres=postgres))).first() is None:
+        raise shop_gone(shop_id)
+
+
+def claim_shop_sql(shop_id: int, *, postgres: bool) -> str:
+    """The statement of `claim_shop`: a row when the shop exists (for a writer that batches it)."""
+    return f"SELECT id FROM shops WHERE id = {int(shop_id)}" + (" FOR KEY SHARE" if postgres else "")  # noqa: S608
+
+
+def shop_gone(shop_id: int) -> NotFound:
+    """The error of a write for a shop deleted meanwhile (nothing of it is stored)."""
+    return NotFound(f"Shop {shop_id} no longer exists (it was deleted during the write); "
+                    "its rows were not stored.")

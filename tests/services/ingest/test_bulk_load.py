@@ -12,11 +12,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import Table, func, select, text
 
+from tests.conftest import POSTGRES
 from tests.sql_capture import statements
 from xsight.db_setup import SQLITE_BULK_CACHE_KB, SQLITE_DEFAULT_CACHE, SQLITE_MMAP_BYTES
 from xsight.extensions import db
 from xsight.models import Customer, Order, OrderLineItem, Product, ProductVariant, Refund, Shop
-from xsight.services.ingest import bulk_load
+from xsight.services.ingest import bulk_load, bulk_sql
 from xsight.services.ingest.bulk_groups import write_group
 from xsight.services.ingest.writer import Writer, link_orders_to_customers
 from xsight.shopify import jsonl
@@ -205,11 +206,11 @@ def test_a_failed_write_stops_the_mapping_and_keeps_what_was_committed(
     real_write = bulk_load.BulkLoader._write
     calls: list[str] = []
 
-    def flaky(self: bulk_load.BulkLoader, table: str, *args: Any) -> None:
+    def flaky(self: bulk_load.BulkLoader, table: str, *args: Any, **kwargs: Any) -> None:
         calls.append(table)
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        real_write(self, table, *args)
+        real_write(self, table, *args, **kwargs)
 
     monkeypatch.setattr(bulk_load.BulkLoader, "_write", flaky)
     committed: list[int] = []
@@ -251,3 +252,41 @@ def test_linking_unlinked_orders_reads_only_them_and_only_this_shop(
         db.session.rollback()
     if sqlite:  # PostgreSQL chooses by its statistics (a tiny table: a scan)
         assert "ix_orders_shop_customer (shop_id=? AND customer_id=?)" in plan, plan
+
+
+@pytest.mark.skipif(not POSTGRES, reason="plain INSERTs for a first load are PostgreSQL's (decision 079)")
+def test_a_first_load_inserts_and_falls_back_to_upserts_at_a_stored_row(
+        app: Flask, make_shop: Callable[..., Shop], monkeypatch: pytest.MonkeyPatch) -> None:
+    shop, other = make_shop(), make_shop()
+    real_sql = bulk_sql.postgres_upsert
+    made: list[tuple[str, bool]] = []
+
+    def recording(table: str, columns: tuple[str, ...], link: Any, *, new_rows: bool = False) -> str:
+        made.append((table, new_rows))
+        return real_sql(table, columns, link, new_rows=new_rows)
+
+    monkeypatch.setattr(bulk_sql, "postgres_upsert", recording)
+    webhook = {**CUSTOMERS[1], "firstName": "Webhook", "updatedAt": "2027-01-01T00:00:00Z"}
+
+    def commit(count: int) -> None:
+        db.session.commit()
+        if count == 1:  # a webhook stores the next batch's customer, newer than the export's
+            via_writer(shop.id, "customers", [webhook])
+            db.session.commit()
+
+    with app.app_context():
+        via_writer(other.id, "customers", CUSTOMERS)  # another shop's rows change nothing here
+        db.session.commit()
+        bulk_load.load(db.session, shop.id, "customers", copy.deepcopy(CUSTOMERS), commit_every=1,
+                       on_commit=commit)
+        db.session.commit()
+        names = dict(db.session.execute(select(Customer.shopify_gid, Customer.first_name)
+                                        .where(Customer.shop_id == shop.id)).all())
+        via_loader(shop.id, "orders", ORDERS + LINES)  # orders: none stored yet, so plain INSERTs
+        db.session.commit()
+        lines = db.session.scalar(select(func.count()).select_from(OrderLineItem)
+                                  .where(OrderLineItem.shop_id == shop.id))
+    assert names == {CUSTOMERS[0]["id"]: "Ada", CUSTOMERS[1]["id"]: "Webhook", CUSTOMERS[2]["id"]: None}
+    # batch 1 inserted; batch 2 met the webhook's row, was undone and upserted; batch 3 upserted
+    assert made[:4] == [("customers", True), ("customers", True), ("customers", False), ("customers", False)]
+    assert ("orders", True) in made and ("order_line_items", True) in made and lines == 2

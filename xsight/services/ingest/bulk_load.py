@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from contextlib import closing
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, scoped_session
 
 from xsight.db_setup import sqlite_bulk_write
@@ -28,7 +28,15 @@ from xsight.models import (
     RefundLineItem,
 )
 from xsight.models.types import utcnow
-from xsight.services.ingest import bulk_pipeline, bulk_rows, bulk_sql, graphql_rows, raw_upsert
+from xsight.services import locks
+from xsight.services.ingest import (
+    bulk_pipeline,
+    bulk_postgres,
+    bulk_rows,
+    bulk_sql,
+    graphql_rows,
+    raw_upsert,
+)
 from xsight.services.ingest.bulk_sql import Link
 from xsight.services.ingest.values import nodes
 
@@ -68,6 +76,8 @@ class BulkLoader:
         self._buffers: dict[str, Rows] = {name: {} for name in TABLES}
         self._columns: dict[str, tuple[str, ...]] = dict(FAST_COLUMNS)
         self._updated: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+        # PostgreSQL: tables where the shop had no row when the load began get plain INSERTs (decision 079).
+        self._new_rows = self._empty_tables() if self.postgres else set()
 
     def add(self, obj: dict[str, Any]) -> None:
         """Queue one parsed JSONL object (a root, or a child naming its parent)."""
@@ -124,16 +134,56 @@ class BulkLoader:
         return taken
 
     def flush(self, buffers: dict[str, Rows] | None = None) -> None:
-        """Upsert every buffered row (or those of `buffers`, from `take`), parents before children."""
+        """Write every buffered row (or those of `buffers`, from `take`), parents before children.
+
+        The shop is claimed in the same transaction, after the rows (locks.claim_shop): they have no
+        foreign key to it (decision 079). On PostgreSQL the batch first takes the shop's write turn,
+        so an `orders/delete` webhook runs before or after it, never in between.
+        """
         now = utcnow()
         synced = now if self.postgres else bulk_rows.sqlite_stamp(now.isoformat())
-        if not self.postgres:
+        batch = [(table, list(rows.values())) for table, rows in
+                 (self._buffers if buffers is None else buffers).items() if rows]
+        if self.postgres:
+            self._flush_postgres(batch, synced)
+        else:
             self._sqlite_bulk_transaction()
-        for table, rows in (self._buffers if buffers is None else buffers).items():
-            if rows:
-                self._write(table, list(rows.values()), synced)
-                self.written[table] = self.written.get(table, 0) + len(rows)
-                rows.clear()
+            for table, rows in batch:
+                self._write(table, rows, synced)
+            locks.claim_shop(self.session, self.shop_id)
+        for table, rows in batch:
+            self.written[table] = self.written.get(table, 0) + len(rows)
+        if buffers is None:
+            self._buffers = {name: {} for name in TABLES}
+
+    def _flush_postgres(self, batch: list[tuple[str, bulk_postgres.Rows]], synced: Any) -> None:
+        """Plain INSERTs where the shop had no rows when the load began; at a stored row, upserts.
+
+        A row can be stored meanwhile (a webhook): the INSERT then fails with a unique violation, the
+        batch goes back to its savepoint and is written again as upserts, as is the rest of the load.
+        """
+        savepoint = any(table in self._new_rows for table, _ in batch)
+        cursor = self.session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            bulk_postgres.begin(cursor, self.shop_id, savepoint=savepoint)
+            try:
+                for table, rows in batch:
+                    self._write(table, rows, synced, new_rows=table in self._new_rows)
+            except Exception as exc:
+                if not (savepoint and bulk_postgres.met_stored_row(exc)):
+                    raise
+                bulk_postgres.undo(cursor)
+                self._new_rows.clear()
+                for table, rows in batch:
+                    self._write(table, rows, synced)
+            bulk_postgres.end(cursor, self.shop_id, savepoint=savepoint)
+        finally:
+            cursor.close()
+
+    def _empty_tables(self) -> set[str]:
+        """Return the tables in which this shop has no row yet (a first backfill: all of them)."""
+        return {table for table, (model, _) in TABLES.items() if self.session.execute(
+            select(model.c.id).where(model.c.shop_id == self.shop_id).limit(1)).first() is None}
 
     def _sqlite_bulk_transaction(self) -> None:
         """Give this SQLite transaction the bulk settings (db_setup.sqlite_bulk_write; undone at checkin).
@@ -148,12 +198,12 @@ class BulkLoader:
         sqlite_bulk_write(raw, proxied.info)
 
     def _write(self, table: str, rows: list[tuple[tuple[Any, ...], str | None]],
-               synced: Any) -> None:
+               synced: Any, *, new_rows: bool = False) -> None:
         name, link, columns = TABLES[table][0].name, TABLES[table][1], self._columns[table]
         cursor = self.session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             if self.postgres:
-                _postgres(cursor, name, columns, link, rows, (self.shop_id, synced))
+                bulk_postgres.write(cursor, name, columns, link, rows, (self.shop_id, synced), new_rows)
             else:
                 _sqlite(cursor, name, columns, link, rows, (self.shop_id, synced))
         finally:
@@ -172,23 +222,6 @@ def _sqlite(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None
     else:
         params = (head + row + (shop, parent) for row, parent in rows)
     cursor.executemany(sql, params)
-
-
-def _postgres(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None,
-              rows: list[tuple[tuple[Any, ...], str | None]], head: tuple[Any, Any]) -> None:
-    create, copy_sql = bulk_sql.postgres_stage(table, columns, link)
-    cursor.execute(create)
-    cursor.execute(f"TRUNCATE _bulk_{table}")
-    with cursor.copy(copy_sql) as copy:
-        write: Callable[[Any], None] = copy.write_row
-        if link is None or link.source is not None:
-            for row, _ in rows:
-                write(row)
-        else:
-            for row, parent in rows:
-                write((*row, parent))
-    params = head + ((head[0],) if link is not None else ())
-    cursor.execute(bulk_sql.postgres_upsert(table, columns, link), params)
 
 
 def load(session: Session | scoped_session[Any], shop_id: int, resource: str,

@@ -58,8 +58,13 @@ def postgres_stage(table: str, columns: tuple[str, ...], link: Link | None) -> t
     return create, f"COPY {stage} ({', '.join(copy_names)}) FROM STDIN"
 
 
-def postgres_upsert(table: str, columns: tuple[str, ...], link: Link | None) -> str:
-    """Return the INSERT … SELECT from the stage: params (shop_id, synced_at[, shop_id])."""
+def postgres_upsert(table: str, columns: tuple[str, ...], link: Link | None, *,
+                    new_rows: bool = False) -> str:
+    """Return the INSERT … SELECT from the stage: params (shop_id, synced_at[, shop_id]).
+
+    `new_rows`: a plain INSERT, for rows none of which is stored yet; a stored one makes it fail with
+    a unique violation (the caller then writes the batch again as an upsert).
+    """
     stage = f"_bulk_{table}"
     names = ["shop_id", "synced_at", *columns]
     selected = ["%s", "%s", *(f"s.{c}" for c in columns)]
@@ -71,4 +76,4 @@ def postgres_upsert(table: str, columns: tuple[str, ...], link: Link | None) -> 
         selected.append(f"(SELECT p.id FROM {link.parent} p "  # noqa: S608
                         f"WHERE p.shop_id = %s AND p.shopify_gid = {key})")
     return (f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608
-            f"SELECT {', '.join(selected)} FROM {stage} s" + _conflict(table, names))
+            f"SELECT {', '.join(selected)} FROM {stage} s" + ("" if new_rows else _conflict(table, names)))

@@ -74,9 +74,12 @@ class Writer:
             self._flush_table(table)
 
     def flush(self) -> None:
-        """Write every buffered row, parents first."""
+        """Write every buffered row, parents first; then claim the shop (its rows have no foreign key)."""
+        wrote = any(self._buffers.get(table) for table in SPECS)
         for table in SPECS:
             self._flush_table(table)
+        if wrote:
+            locks.claim_shop(self.session, self.shop_id)
 
     def _flush_table(self, table: str) -> None:
         spec = SPECS[table]

@@ -1,0 +1,64 @@
+"""The bulk loader's PostgreSQL batches: few round trips, plain INSERTs where the shop has no rows yet.
+
+Each statement the loader waits for costs a round trip and, while the mapping thread holds the
+GIL (bulk_pipeline), up to a 5 ms switch interval to take it back: a batch's fixed statements go
+together (the shop's write turn with the savepoint, a stage's creation with its truncation, the
+savepoint's release with the shop's claim). Identifiers come from our own table metadata and the
+only values formatted into SQL are integer ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from xsight.services import locks
+from xsight.services.ingest import bulk_sql
+from xsight.services.ingest.bulk_sql import Link
+
+UNIQUE_VIOLATION = "23505"  # SQLSTATE of a plain INSERT meeting a stored row
+SAVEPOINT = "bulk_batch"
+
+Rows = list[tuple[tuple[Any, ...], str | None]]
+
+
+def begin(cursor: Any, shop_id: int, *, savepoint: bool) -> None:
+    """Take the shop's write turn (locks.shop_rollups) and, before plain INSERTs, a savepoint."""
+    cursor.execute(locks.shop_rollups_sql(shop_id) + (f"; SAVEPOINT {SAVEPOINT}" if savepoint else ""))
+
+
+def undo(cursor: Any) -> None:
+    """Go back to the savepoint `begin` took (after a plain INSERT met a stored row)."""
+    cursor.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
+
+
+def end(cursor: Any, shop_id: int, *, savepoint: bool) -> None:
+    """Release the savepoint and claim the shop (locks.claim_shop): its rows have no foreign key."""
+    claim = locks.claim_shop_sql(shop_id, postgres=True)
+    cursor.execute((f"RELEASE SAVEPOINT {SAVEPOINT}; " if savepoint else "") + claim)
+    if savepoint:
+        cursor.nextset()
+    if cursor.fetchone() is None:
+        raise locks.shop_gone(shop_id)
+
+
+def met_stored_row(exc: BaseException) -> bool:
+    """True when a plain INSERT failed only because one of its rows is stored already."""
+    return getattr(exc, "sqlstate", None) == UNIQUE_VIOLATION
+
+
+def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, rows: Rows,
+          head: tuple[Any, Any], new_rows: bool) -> None:
+    """COPY the rows into the table's stage, then INSERT (or upsert) them with one statement."""
+    create, copy_sql = bulk_sql.postgres_stage(table, columns, link)
+    cursor.execute(f"{create}; TRUNCATE _bulk_{table}")
+    with cursor.copy(copy_sql) as copy:
+        put: Callable[[Any], None] = copy.write_row
+        if link is None or link.source is not None:
+            for row, _ in rows:
+                put(row)
+        else:
+            for row, parent in rows:
+                put((*row, parent))
+    params = head + ((head[0],) if link is not None else ())
+    cursor.execute(bulk_sql.postgres_upsert(table, columns, link, new_rows=new_rows), params)

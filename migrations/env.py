@@ -23,6 +23,13 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _sqlite_keys_intact(ctx, step, heads, run_args):  # type: ignore[no-untyped-def]
+    """Fail a SQLite migration (inside its transaction, so it is undone) that left a dangling key."""
+    broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"Migration {step.up_revision_id} left rows without their parent: {broken[:5]}")
+
+
 def run_migrations_online() -> None:
     """Run migrations on a live connection."""
 
@@ -49,14 +56,12 @@ def run_migrations_online() -> None:
             # DELETE actions (deleting their rows). The pragma only works outside a transaction.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()  # end SQLAlchemy's autobegun transaction: Alembic then manages its own
+        if sqlite:
+            conf_args.setdefault("on_version_apply", [_sqlite_keys_intact])
         try:
             context.configure(connection=connection, target_metadata=_db().metadata, **conf_args)
             with context.begin_transaction():
                 context.run_migrations()
-                if sqlite:
-                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                    if broken:
-                        raise RuntimeError(f"Migration left rows without their parent: {broken[:5]}")
         finally:
             if sqlite:
                 connection.rollback()  # whatever a failed migration left open

@@ -20,17 +20,17 @@ FOREIGN_KEYS = (('customers', 'fk_customers_shop_id_shops', 'shops', 'shop_id', 
                 ('order_line_items', 'fk_order_line_items_order_id_orders', 'orders', 'order_id', 'CASCADE'))
 # The same statements as xsight.models.raw_links at this revision, frozen here.
 SQLITE_DDL = (
-    'CREATE TRIGGER raw_rows_shop_gone BEFORE DELETE ON shops BEGIN DELETE FROM order_line_items WHERE shop_id = old.id; DELETE FROM orders WHERE shop_id = old.id; DELETE FROM customers WHERE shop_id = old.id; END',
-    'CREATE TRIGGER order_line_items_order_gone AFTER DELETE ON orders BEGIN DELETE FROM order_line_items WHERE shop_id = old.shop_id AND order_id = old.id; END',
-    'CREATE TRIGGER orders_customer_gone AFTER DELETE ON customers BEGIN UPDATE orders SET customer_id = NULL WHERE shop_id = old.shop_id AND customer_id = old.id; END',
+    'CREATE TRIGGER IF NOT EXISTS raw_rows_shop_gone BEFORE DELETE ON shops BEGIN DELETE FROM order_line_items WHERE shop_id = old.id; DELETE FROM orders WHERE shop_id = old.id; DELETE FROM customers WHERE shop_id = old.id; END',
+    'CREATE TRIGGER IF NOT EXISTS order_line_items_order_gone AFTER DELETE ON orders BEGIN DELETE FROM order_line_items WHERE shop_id = old.shop_id AND order_id = old.id; END',
+    'CREATE TRIGGER IF NOT EXISTS orders_customer_gone AFTER DELETE ON customers BEGIN UPDATE orders SET customer_id = NULL WHERE shop_id = old.shop_id AND customer_id = old.id; END',
 )
 POSTGRES_DDL = (
     'CREATE OR REPLACE FUNCTION raw_rows_shop_gone() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM order_line_items WHERE shop_id = OLD.id; DELETE FROM orders WHERE shop_id = OLD.id; DELETE FROM customers WHERE shop_id = OLD.id; RETURN OLD; END $$',
     'CREATE OR REPLACE FUNCTION order_line_items_order_gone() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM order_line_items l USING gone WHERE l.shop_id = gone.shop_id AND l.order_id = gone.id; RETURN NULL; END $$',
     'CREATE OR REPLACE FUNCTION orders_customer_gone() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE orders o SET customer_id = NULL FROM gone WHERE o.shop_id = gone.shop_id AND o.customer_id = gone.id; RETURN NULL; END $$',
-    'CREATE TRIGGER raw_rows_shop_gone BEFORE DELETE ON shops FOR EACH ROW EXECUTE FUNCTION raw_rows_shop_gone()',
-    'CREATE TRIGGER order_line_items_order_gone AFTER DELETE ON orders REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION order_line_items_order_gone()',
-    'CREATE TRIGGER orders_customer_gone AFTER DELETE ON customers REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION orders_customer_gone()',
+    'CREATE OR REPLACE TRIGGER raw_rows_shop_gone BEFORE DELETE ON shops FOR EACH ROW EXECUTE FUNCTION raw_rows_shop_gone()',
+    'CREATE OR REPLACE TRIGGER order_line_items_order_gone AFTER DELETE ON orders REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION order_line_items_order_gone()',
+    'CREATE OR REPLACE TRIGGER orders_customer_gone AFTER DELETE ON customers REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION orders_customer_gone()',
 )
 TRIGGERS = (('raw_rows_shop_gone', 'shops'), ('order_line_items_order_gone', 'orders'),
             ('orders_customer_gone', 'customers'))

@@ -157,6 +157,27 @@ def test_the_writer_stores_nothing_for_a_deleted_shop(app: Flask, make_shop: Cal
         assert db.session.scalar(select(Customer.id)) is None
 
 
+def test_the_writer_claims_the_shop_when_a_full_batch_wrote_its_rows(
+        app: Flask, make_shop: Callable[..., Shop]) -> None:
+    shop = make_shop(iana_timezone="UTC")
+    with app.app_context():
+        db.session.execute(delete(Shop).where(Shop.id == shop.id))
+        db.session.commit()
+        writer = Writer(db.session, shop.id, batch_size=1)
+        with pytest.raises(NotFound):  # SQLite: add() writes a full batch; PostgreSQL claims before
+            writer.add("customers", {"shopify_gid": "gid://shopify/Customer/1", "shopify_updated_at": None})
+            writer.flush()  # nothing left buffered: the claim must still come
+        db.session.rollback()
+        assert db.session.scalar(select(Customer.id)) is None
+
+
+def triggers() -> set[str]:
+    """The names of the database's triggers."""
+    sql = ("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal" if db.engine.dialect.name == "postgresql"
+           else "SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    return {name for (name,) in db.session.execute(text(sql))}
+
+
 def test_migration_0015_keeps_every_row(app: Flask) -> None:
     """The SQLite rebuild of the tables loses no row of them, nor of a table naming them."""
     with app.app_context():
@@ -182,6 +203,8 @@ def test_migration_0015_keeps_every_row(app: Flask) -> None:
         upgrade()
         assert snapshot(shop_id)["orders"] == {ids} and len(snapshot(shop_id)["lines"]) == 1
         assert db.session.scalar(select(Refund.order_id)) == ids[1]  # refunds name orders: kept too
+        assert {"raw_rows_shop_gone", "order_line_items_order_gone", "orders_customer_gone",
+                "customer_predictions_customer_gone", "customer_predictions_shop_gone"} <= triggers()
         for table in ("customers", "orders", "order_line_items"):
             assert [fk for fk in inspect(db.engine).get_foreign_keys(table)
                     if fk["referred_table"] in ("shops", "customers", "orders")] == []

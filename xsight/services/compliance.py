@@ -19,7 +19,7 @@ from xsight.models import (
     WebhookDelivery,
 )
 from xsight.models.types import utcnow
-from xsight.services import rollups
+from xsight.services import locks, rollups
 from xsight.services.ingest.values import gid
 
 log = logging.getLogger(__name__)
@@ -116,6 +116,7 @@ def _plain(value: Any) -> Any:
 
 def redact_customer(shop_id: int, customer_gid: str | None, order_gids: list[str]) -> None:
     """Erase a customer's personal data everywhere, keeping anonymous rows for aggregates."""
+    locks.shop_rollups(db.session, shop_id)  # the shop's write turn before any row lock (decision 075)
     customer = _customer(shop_id, customer_gid)
     orders = _orders(shop_id, customer, order_gids)
     needles: list[str] = []
@@ -146,6 +147,6 @@ def redact_customer(shop_id: int, customer_gid: str | None, order_gids: list[str
 
 
 def redact_shop(shop_id: int) -> None:
-    """Delete the shop and, by cascade, every row it owns."""
+    """Delete the shop and every row it owns (foreign-key cascades and models.raw_links triggers)."""
     db.session.execute(delete(Shop).where(Shop.id == shop_id))
     db.session.commit()

@@ -20,7 +20,8 @@ def shop_rollups(session: Any, shop_id: int) -> None:
     advisory lock makes them take turns. SQLite already allows one writer at a time.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(shop_rollups_sql(shop_id)))
+        session.execute(text("SELECT pg_advisory_xact_lock(:space, :shop)"),
+                        {"space": NAMESPACE - 2**31, "shop": int(shop_id)})
 
 
 def shop_rollups_sql(shop_id: int) -> str:
@@ -43,24 +44,25 @@ def lost_race(exc: BaseException) -> bool:
     return False
 
 
-
 def claim_shop(session: Any, shop_id: int) -> None:
-    """Fail unless the shop exists, and keep it until commit (call after writing its rows, same transaction).
+    """Fail unless the shop exists, and keep it until commit (decision 079).
 
-    The bulk-loaded tables have no foreign key to shops (models.raw_links, decision 079): this is
-    the check their per-row constraint made, once per transaction. PostgreSQL locks the row a
-    delete of the shop must wait for (a delete in flight makes this wait, then find nothing; one
-    that comes later waits for the commit and its trigger then deletes the new rows). SQLite holds
-    the write lock by then, so no delete can come between the check and the commit.
+    The bulk-loaded tables have no foreign key to shops (models.raw_links): this is the check their
+    per-row constraint made, once per transaction. PostgreSQL: call it before writing the rows; it
+    locks the row a delete of the shop must wait for (a delete in flight makes this wait, then find
+    nothing; a later one waits for the commit and its trigger deletes the new rows). Claiming after
+    the writes could deadlock with a delete whose trigger waits for a row this transaction locked.
+    SQLite: call it after writing, when the transaction holds the write lock.
     """
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if session.execute(text(claim_shop_sql(shop_id, postgres=postgres))).first() is None:
+    lock = " FOR KEY SHARE" if session.get_bind().dialect.name == "postgresql" else ""
+    if session.execute(text(f"SELECT id FROM shops WHERE id = :shop{lock}"),  # noqa: S608
+                       {"shop": int(shop_id)}).first() is None:
         raise shop_gone(shop_id)
 
 
-def claim_shop_sql(shop_id: int, *, postgres: bool) -> str:
-    """The statement of `claim_shop`: a row when the shop exists (for a writer that batches it)."""
-    return f"SELECT id FROM shops WHERE id = {int(shop_id)}" + (" FOR KEY SHARE" if postgres else "")  # noqa: S608
+def claim_shop_sql(shop_id: int) -> str:
+    """PostgreSQL's statement of `claim_shop`, for a writer that batches it with others."""
+    return f"SELECT id FROM shops WHERE id = {int(shop_id)} FOR KEY SHARE"  # noqa: S608
 
 
 def shop_gone(shop_id: int) -> NotFound:

@@ -200,19 +200,24 @@ def test_an_unknown_resource_is_refused(app: Flask, make_shop: Callable[..., Sho
         bulk_load.BulkLoader(db.session, shop.id, "gift_cards")
 
 
-def test_a_failed_write_stops_the_mapping_and_keeps_what_was_committed(
-        app: Flask, make_shop: Callable[..., Shop], monkeypatch: pytest.MonkeyPatch) -> None:
-    shop = make_shop()
+def fail_write(monkeypatch: pytest.MonkeyPatch, at_call: int) -> None:
+    """Make the loader's `at_call`-th table write raise RuntimeError("disk full")."""
     real_write = bulk_load.BulkLoader._write
     calls: list[str] = []
 
     def flaky(self: bulk_load.BulkLoader, table: str, *args: Any, **kwargs: Any) -> None:
         calls.append(table)
-        if len(calls) == 3:
+        if len(calls) == at_call:
             raise RuntimeError("disk full")
         real_write(self, table, *args, **kwargs)
 
     monkeypatch.setattr(bulk_load.BulkLoader, "_write", flaky)
+
+
+def test_a_failed_write_stops_the_mapping_and_keeps_what_was_committed(
+        app: Flask, make_shop: Callable[..., Shop], monkeypatch: pytest.MonkeyPatch) -> None:
+    shop = make_shop()
+    fail_write(monkeypatch, at_call=3)
     committed: list[int] = []
 
     def commit(count: int) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from contextlib import closing
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table
 from sqlalchemy.orm import Session, scoped_session
 
 from xsight.db_setup import sqlite_bulk_write
@@ -36,6 +36,7 @@ from xsight.services.ingest import (
     bulk_sql,
     graphql_rows,
     raw_upsert,
+    sqlite_indexes,
 )
 from xsight.services.ingest.bulk_sql import Link
 from xsight.services.ingest.values import nodes
@@ -76,8 +77,8 @@ class BulkLoader:
         self._buffers: dict[str, Rows] = {name: {} for name in TABLES}
         self._columns: dict[str, tuple[str, ...]] = dict(FAST_COLUMNS)
         self._updated: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
-        # PostgreSQL: tables where the shop had no row when the load began get plain INSERTs (decision 079).
-        self._new_rows = self._empty_tables() if self.postgres else set()
+        # PostgreSQL: plain INSERTs into the tables where the shop had no row yet (decision 079).
+        self._new_rows = bulk_postgres.empty_tables(session, shop_id, TABLES) if self.postgres else set()
 
     def add(self, obj: dict[str, Any]) -> None:
         """Queue one parsed JSONL object (a root, or a child naming its parent)."""
@@ -136,9 +137,8 @@ class BulkLoader:
     def flush(self, buffers: dict[str, Rows] | None = None) -> None:
         """Write every buffered row (or those of `buffers`, from `take`), parents before children.
 
-        The shop is claimed in the same transaction, after the rows (locks.claim_shop): they have no
-        foreign key to it (decision 079). On PostgreSQL the batch first takes the shop's write turn,
-        so an `orders/delete` webhook runs before or after it, never in between.
+        The shop is claimed in the same transaction (locks.claim_shop, decision 079). On PostgreSQL the
+        batch takes the shop's write turn first: an `orders/delete` runs before or after it, not between.
         """
         now = utcnow()
         synced = now if self.postgres else bulk_rows.sqlite_stamp(now.isoformat())
@@ -176,14 +176,10 @@ class BulkLoader:
                 self._new_rows.clear()
                 for table, rows in batch:
                     self._write(table, rows, synced)
-            bulk_postgres.end(cursor, self.shop_id, savepoint=savepoint)
+            if savepoint:
+                bulk_postgres.end(cursor)
         finally:
             cursor.close()
-
-    def _empty_tables(self) -> set[str]:
-        """Return the tables in which this shop has no row yet (a first backfill: all of them)."""
-        return {table for table, (model, _) in TABLES.items() if self.session.execute(
-            select(model.c.id).where(model.c.shop_id == self.shop_id).limit(1)).first() is None}
 
     def _sqlite_bulk_transaction(self) -> None:
         """Give this SQLite transaction the bulk settings (db_setup.sqlite_bulk_write; undone at checkin).
@@ -203,7 +199,8 @@ class BulkLoader:
         cursor = self.session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             if self.postgres:
-                bulk_postgres.write(cursor, name, columns, link, rows, (self.shop_id, synced), new_rows)
+                bulk_postgres.write(cursor, name, columns, link, rows, (self.shop_id, synced),
+                                    new_rows=new_rows)
             else:
                 _sqlite(cursor, name, columns, link, rows, (self.shop_id, synced))
         finally:
@@ -230,14 +227,24 @@ def load(session: Session | scoped_session[Any], shop_id: int, resource: str,
     """Write every object; after each `commit_every` objects flush and call `on_commit(count)`.
 
     On PostgreSQL the next batch is read and mapped in a helper thread while the server writes
-    this one (bulk_pipeline, decision 006).
+    this one (bulk_pipeline, decision 006). On SQLite a first load into an empty table builds its
+    secondary indexes at the end (sqlite_indexes, decision 080).
     """
     loader = BulkLoader(session, shop_id, resource)
     count = 0
     pipeline = bulk_pipeline.batches if loader.postgres else bulk_pipeline.in_line
-    with closing(pipeline(loader, objects, commit_every)) as mapped:
-        for buffers, count, last in mapped:
-            loader.flush(buffers)
-            if not last:
-                on_commit(count)
+    deferred = [] if loader.postgres else sqlite_indexes.defer(session, resource)
+    try:
+        with closing(pipeline(loader, objects, commit_every)) as mapped:
+            for buffers, count, last in mapped:
+                loader.flush(buffers)
+                if not last:
+                    on_commit(count)
+    except BaseException:
+        if deferred:  # what was committed keeps its indexes; the failed batch is undone anyway
+            session.rollback()
+            sqlite_indexes.build(session, deferred)
+            session.commit()
+        raise
+    sqlite_indexes.build(session, deferred)  # with the last batch, which the caller commits
     return count

@@ -2,8 +2,8 @@
 
 Each statement the loader waits for costs a round trip and, while the mapping thread holds the
 GIL (bulk_pipeline), up to a 5 ms switch interval to take it back: a batch's fixed statements go
-together (the shop's write turn with the savepoint, a stage's creation with its truncation, the
-savepoint's release with the shop's claim). Identifiers come from our own table metadata and the
+together (the shop's write turn with the shop's claim and the savepoint, a stage's creation with
+its truncation). Identifiers come from our own table metadata and the
 only values formatted into SQL are integer ids.
 """
 
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from sqlalchemy import Table, select
 
 from xsight.services import locks
 from xsight.services.ingest import bulk_sql
@@ -22,9 +24,23 @@ SAVEPOINT = "bulk_batch"
 Rows = list[tuple[tuple[Any, ...], str | None]]
 
 
+def empty_tables(session: Any, shop_id: int, tables: dict[str, tuple[Table, Any]]) -> set[str]:
+    """Return the names of the tables in which the shop has no row yet (a first backfill: all)."""
+    return {name for name, (table, _) in tables.items() if session.execute(
+        select(table.c.id).where(table.c.shop_id == shop_id).limit(1)).first() is None}
+
+
 def begin(cursor: Any, shop_id: int, *, savepoint: bool) -> None:
-    """Take the shop's write turn (locks.shop_rollups) and, before plain INSERTs, a savepoint."""
-    cursor.execute(locks.shop_rollups_sql(shop_id) + (f"; SAVEPOINT {SAVEPOINT}" if savepoint else ""))
+    """Take the shop's write turn, claim the shop (its rows have no foreign key), maybe a savepoint.
+
+    The claim comes before any write (locks.claim_shop): a shop being deleted then waits for this
+    batch's commit (its trigger deletes the rows), or has gone and the batch stores nothing.
+    """
+    sql = f"{locks.shop_rollups_sql(shop_id)}; {locks.claim_shop_sql(shop_id)}"
+    cursor.execute(sql + (f"; SAVEPOINT {SAVEPOINT}" if savepoint else ""))
+    cursor.nextset()
+    if cursor.fetchone() is None:
+        raise locks.shop_gone(shop_id)
 
 
 def undo(cursor: Any) -> None:
@@ -32,14 +48,9 @@ def undo(cursor: Any) -> None:
     cursor.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
 
 
-def end(cursor: Any, shop_id: int, *, savepoint: bool) -> None:
-    """Release the savepoint and claim the shop (locks.claim_shop): its rows have no foreign key."""
-    claim = locks.claim_shop_sql(shop_id, postgres=True)
-    cursor.execute((f"RELEASE SAVEPOINT {SAVEPOINT}; " if savepoint else "") + claim)
-    if savepoint:
-        cursor.nextset()
-    if cursor.fetchone() is None:
-        raise locks.shop_gone(shop_id)
+def end(cursor: Any) -> None:
+    """Release the savepoint `begin` took."""
+    cursor.execute(f"RELEASE SAVEPOINT {SAVEPOINT}")
 
 
 def met_stored_row(exc: BaseException) -> bool:
@@ -48,7 +59,7 @@ def met_stored_row(exc: BaseException) -> bool:
 
 
 def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, rows: Rows,
-          head: tuple[Any, Any], new_rows: bool) -> None:
+          head: tuple[Any, Any], *, new_rows: bool) -> None:
     """COPY the rows into the table's stage, then INSERT (or upsert) them with one statement."""
     create, copy_sql = bulk_sql.postgres_stage(table, columns, link)
     cursor.execute(f"{create}; TRUNCATE _bulk_{table}")

@@ -65,6 +65,7 @@ class Writer:
     # Rollup hook: gids of the orders (directly or through a child) and customers written so
     # far; `xsight.services.rollups.refresh_written` consumes them.
     touched: dict[str, set[str]] = field(default_factory=lambda: {"orders": set(), "customers": set()})
+    _unclaimed: bool = False  # SQLite: rows written since the shop was last claimed
 
     def add(self, table: str, row: Row, parent_gid: str | None = None) -> None:
         """Queue one row (children name their parent's gid); flush when the batch is full."""
@@ -74,12 +75,12 @@ class Writer:
             self._flush_table(table)
 
     def flush(self) -> None:
-        """Write every buffered row, parents first; then claim the shop (its rows have no foreign key)."""
-        wrote = any(self._buffers.get(table) for table in SPECS)
+        """Write every buffered row, parents first; on SQLite then claim the shop (decision 079)."""
         for table in SPECS:
             self._flush_table(table)
-        if wrote:
+        if self._unclaimed:
             locks.claim_shop(self.session, self.shop_id)
+            self._unclaimed = False
 
     def _flush_table(self, table: str) -> None:
         spec = SPECS[table]
@@ -91,6 +92,12 @@ class Writer:
         # The shop's write turn before the first row lock: a writer holding rows while it waits for
         # the turn (taken again at the rollup refresh) deadlocks with one holding the turn (decision 075).
         locks.shop_rollups(self.session, self.shop_id)
+        # The rows have no foreign key to the shop: PostgreSQL claims it before writing (a shop being
+        # deleted then waits for the commit, or has gone); SQLite after, under the write lock.
+        if self.session.get_bind().dialect.name == "postgresql":
+            locks.claim_shop(self.session, self.shop_id)
+        else:
+            self._unclaimed = True
         if spec.parent and spec.fk:
             ids = self._parent_ids(spec.parent, {p for _, p in rows if p})
             missing = {p for _, p in rows if p not in ids}

@@ -1,0 +1,81 @@
+"""SQLite first loads build the secondary indexes after the rows, and never leave a table without them."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from tests.conftest import POSTGRES
+from tests.services.ingest.test_bulk_load import CUSTOMERS, LINES, ORDERS, fail_write, via_loader
+from tests.sql_capture import statements
+from xsight.extensions import db
+from xsight.models import Customer, Order, OrderLineItem, Shop
+from xsight.services.ingest import bulk_load, sqlite_indexes
+
+pytestmark = pytest.mark.skipif(POSTGRES, reason="SQLite's deferred index builds (decision 080)")
+TABLES = (Customer.__table__, Order.__table__, OrderLineItem.__table__)
+EXPECTED = {str(index.name) for table in TABLES for index in table.indexes}
+
+
+def indexes() -> set[str]:
+    """The named indexes SQLite has on the loaded tables."""
+    return {name for (name,) in db.session.execute(text(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name IN ('customers', 'orders', 'order_line_items')"))}
+
+
+def test_a_first_load_drops_the_secondary_indexes_and_builds_them_at_its_end(
+        app: Flask, make_shop: Callable[..., Shop]) -> None:
+    shop = make_shop()
+    with app.app_context():
+        assert indexes() == EXPECTED
+        with statements("DROP INDEX") as dropped:
+            via_loader(shop.id, "customers", CUSTOMERS)
+            via_loader(shop.id, "orders", ORDERS + LINES)
+            db.session.commit()
+        assert indexes() == EXPECTED
+    deferred = {str(i.name) for t in TABLES for i in sqlite_indexes.deferrable(t)}
+    assert {sql.split('"')[1] for sql, _ in dropped} == deferred
+    assert "ix_orders_shop_customer" in EXPECTED - deferred  # named by an INDEXED BY hint: kept
+
+
+def test_a_table_with_rows_keeps_its_indexes(app: Flask, make_shop: Callable[..., Shop]) -> None:
+    first, second = make_shop(), make_shop()
+    with app.app_context():
+        via_loader(first.id, "customers", CUSTOMERS)
+        db.session.commit()
+        with statements("DROP INDEX") as dropped:
+            via_loader(second.id, "customers", CUSTOMERS)  # another shop's rows are there
+            via_loader(first.id, "customers", CUSTOMERS)  # a second backfill of the same shop
+            db.session.commit()
+        assert dropped == [] and indexes() == EXPECTED
+
+
+def test_a_failed_load_builds_the_indexes_before_raising(
+        app: Flask, make_shop: Callable[..., Shop], monkeypatch: pytest.MonkeyPatch) -> None:
+    shop = make_shop()
+    fail_write(monkeypatch, at_call=3)
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="disk full"):
+            bulk_load.load(db.session, shop.id, "orders", copy.deepcopy(ORDERS + LINES),
+                           commit_every=1, on_commit=lambda _n: db.session.commit())
+        assert indexes() == EXPECTED
+        assert db.session.execute(text("PRAGMA cache_size")).scalar_one() != -sqlite_indexes.BUILD_CACHE_KB
+
+
+def test_the_load_after_a_killed_one_builds_what_it_left_missing(
+        app: Flask, make_shop: Callable[..., Shop]) -> None:
+    shop = make_shop()
+    with app.app_context():
+        via_loader(shop.id, "orders", ORDERS)
+        db.session.commit()
+        for name in ("ix_orders_shop_processed", "ix_order_line_items_shop_order"):  # a killed load
+            db.session.execute(text(f"DROP INDEX {name}"))
+        db.session.commit()
+        via_loader(shop.id, "orders", ORDERS + LINES)
+        db.session.commit()
+        assert indexes() == EXPECTED

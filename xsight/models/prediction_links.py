@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from xsight.models import trigger_ddl
+
 # Constant SQL text (no value is ever formatted into it).
 SQLITE_DDL = (
     "CREATE TRIGGER IF NOT EXISTS customer_predictions_shop_gone BEFORE DELETE ON shops "
@@ -52,20 +54,12 @@ TRIGGERS = (("customer_predictions_shop_gone", "shops"), ("customer_predictions_
 
 def install(connection: Any) -> None:
     """Create the triggers of this backend (idempotent)."""
-    dialect = connection.dialect.name
-    for statement in SQLITE_DDL if dialect == "sqlite" else POSTGRES_DDL if dialect == "postgresql" else ():
-        connection.exec_driver_sql(statement)
+    trigger_ddl.create(connection, SQLITE_DDL, POSTGRES_DDL)
 
 
 def uninstall(connection: Any) -> None:
     """Drop the triggers (and, on PostgreSQL, their functions)."""
-    dialect = connection.dialect.name
-    for name, table in TRIGGERS:
-        if dialect == "sqlite":
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-        elif dialect == "postgresql":
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-            connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}()")
+    trigger_ddl.drop(connection, TRIGGERS)
 
 
 def after_create(target: Any, connection: Any, **_: Any) -> None:

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from xsight.models import trigger_ddl
+
 # Constant SQL text (no value is ever formatted into it).
 SQLITE_DDL = (
     "CREATE TRIGGER IF NOT EXISTS raw_rows_shop_gone BEFORE DELETE ON shops BEGIN "
@@ -70,24 +72,15 @@ def _tables_exist(connection: Any) -> bool:
 
 def install(connection: Any) -> None:
     """Create the triggers of this backend (idempotent)."""
-    dialect = connection.dialect.name
-    if dialect in ("sqlite", "postgresql") and not _tables_exist(connection):
-        return
-    for statement in SQLITE_DDL if dialect == "sqlite" else POSTGRES_DDL if dialect == "postgresql" else ():
-        connection.exec_driver_sql(statement)
+    if connection.dialect.name in ("sqlite", "postgresql") and _tables_exist(connection):
+        trigger_ddl.create(connection, SQLITE_DDL, POSTGRES_DDL)
 
 
 def uninstall(connection: Any) -> None:
     """Drop the triggers (and, on PostgreSQL, their functions)."""
-    dialect = connection.dialect.name
-    if dialect == "postgresql" and not _tables_exist(connection):
+    if connection.dialect.name == "postgresql" and not _tables_exist(connection):
         return  # nothing was created (and DROP TRIGGER … ON fails for a missing table)
-    for name, table in TRIGGERS:
-        if dialect == "sqlite":
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-        elif dialect == "postgresql":
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-            connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}()")
+    trigger_ddl.drop(connection, TRIGGERS)
 
 
 def after_create(target: Any, connection: Any, **_: Any) -> None:

@@ -19,5 +19,8 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     css: false,
     restoreMocks: true,
+    // A file's first test pays for importing Polaris into jsdom (about 4 s on a busy 2-core
+    // CI machine); the 5 s default made page tests flaky there.
+    testTimeout: 20000,
   },
 });

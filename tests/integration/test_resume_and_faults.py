@@ -27,11 +27,11 @@ def test_interrupted_backfill_converges(live_app: Flask, store: StoreHandle,
     calls = {"n": 0}
     original = bulk_load.BulkLoader._write
 
-    def flaky(self, table, rows, synced, **kwargs):  # type: ignore[no-untyped-def]
+    def flaky(self, table, *args, **kwargs):  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == crash_after_batches:
             raise Crash("worker died")
-        return original(self, table, rows, synced, **kwargs)
+        return original(self, table, *args, **kwargs)
 
     monkeypatch.setattr(bulk_load.BulkLoader, "_write", flaky)
     monkeypatch.setattr("xsight.services.backfill.COMMIT_EVERY_LINES", 40)

@@ -28,9 +28,9 @@ import xsight.services.backfill as backfill
 from xsight.services.ingest import bulk_load
 backfill.COMMIT_EVERY_LINES = backfill.SQLITE_COMMIT_EVERY_LINES = 25
 original = bulk_load.BulkLoader._write
-def slow(self, table, rows, synced, **kwargs):
+def slow(self, table, *args, **kwargs):
     time.sleep(0.15)
-    return original(self, table, rows, synced, **kwargs)
+    return original(self, table, *args, **kwargs)
 bulk_load.BulkLoader._write = slow
 from xsight import create_app
 from xsight.tasks.sync import run_sync

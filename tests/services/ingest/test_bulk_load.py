@@ -259,18 +259,20 @@ def test_linking_unlinked_orders_reads_only_them_and_only_this_shop(
         assert "ix_orders_shop_customer (shop_id=? AND customer_id=?)" in plan, plan
 
 
-@pytest.mark.skipif(not POSTGRES, reason="plain INSERTs for a first load are PostgreSQL's (decision 079)")
 def test_a_first_load_inserts_and_falls_back_to_upserts_at_a_stored_row(
         app: Flask, make_shop: Callable[..., Shop], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain INSERTs where the shop has no rows yet (decisions 079, 081), upserts from a stored row on."""
     shop, other = make_shop(), make_shop()
-    real_sql = bulk_sql.postgres_upsert
+    statement = "postgres_upsert" if POSTGRES else "sqlite_upsert"
+    real_sql = getattr(bulk_sql, statement)
     made: list[tuple[str, bool]] = []
 
-    def recording(table: str, columns: tuple[str, ...], link: Any, *, new_rows: bool = False) -> str:
+    def recording(table: str, columns: tuple[str, ...], link: Any, *, new_rows: bool = False,
+                  **kwargs: Any) -> str:
         made.append((table, new_rows))
-        return real_sql(table, columns, link, new_rows=new_rows)
+        return str(real_sql(table, columns, link, new_rows=new_rows, **kwargs))
 
-    monkeypatch.setattr(bulk_sql, "postgres_upsert", recording)
+    monkeypatch.setattr(bulk_sql, statement, recording)
     webhook = {**CUSTOMERS[1], "firstName": "Webhook", "updatedAt": "2027-01-01T00:00:00Z"}
 
     def commit(count: int) -> None:
@@ -292,6 +294,6 @@ def test_a_first_load_inserts_and_falls_back_to_upserts_at_a_stored_row(
         lines = db.session.scalar(select(func.count()).select_from(OrderLineItem)
                                   .where(OrderLineItem.shop_id == shop.id))
     assert names == {CUSTOMERS[0]["id"]: "Ada", CUSTOMERS[1]["id"]: "Webhook", CUSTOMERS[2]["id"]: None}
-    # batch 1 inserted; batch 2 met the webhook's row, was undone and upserted; batch 3 upserted
+    # batch 1 inserted; batch 2 met the webhook's row, was written again as upserts; batch 3 upserted
     assert made[:4] == [("customers", True), ("customers", True), ("customers", False), ("customers", False)]
     assert ("orders", True) in made and ("order_line_items", True) in made and lines == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import gc
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -85,3 +86,18 @@ def test_the_helper_reads_at_most_one_batch_ahead_and_stops_with_its_writer() ->
     mapped.close()  # what the writer's `closing` does when a flush fails
     assert not any(t.name == "bulk-map" for t in threading.enumerate())
     assert len(read) <= 5 * every + (bulk_pipeline.AHEAD + 1) * every
+
+
+def test_a_load_collects_garbage_less_often_and_the_last_one_out_restores() -> None:
+    before = gc.get_threshold()
+    first, second = bulk_pipeline.relaxed_gc(), bulk_pipeline.relaxed_gc()
+    first.__enter__()
+    second.__enter__()  # overlapping loads (two shops' backfills in one worker)
+    assert gc.get_threshold() == bulk_pipeline.GC_THRESHOLD
+    first.__exit__(None, None, None)
+    assert gc.get_threshold() == bulk_pipeline.GC_THRESHOLD  # the second load still runs
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), bulk_pipeline.relaxed_gc():
+        raise RuntimeError("disk full")
+    assert gc.get_threshold() == before

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from tests.conftest import POSTGRES
 from tests.services.ingest.test_bulk_load import CUSTOMERS, LINES, ORDERS, fail_write, via_loader
@@ -15,6 +15,7 @@ from tests.sql_capture import statements
 from xsight.extensions import db
 from xsight.models import Customer, Order, OrderLineItem, Shop
 from xsight.services.ingest import bulk_load, sqlite_indexes
+from xsight.services.ingest.writer import link_orders_to_customers
 
 pytestmark = pytest.mark.skipif(POSTGRES, reason="SQLite's deferred index builds (decision 080)")
 TABLES = (Customer.__table__, Order.__table__, OrderLineItem.__table__)
@@ -40,7 +41,28 @@ def test_a_first_load_drops_the_secondary_indexes_and_builds_them_at_its_end(
         assert indexes() == EXPECTED
     deferred = {str(i.name) for t in TABLES for i in sqlite_indexes.deferrable(t)}
     assert {sql.split('"')[1] for sql, _ in dropped} == deferred
-    assert "ix_orders_shop_customer" in EXPECTED - deferred  # named by an INDEXED BY hint: kept
+    assert "ix_orders_shop_customer" in deferred  # named by an INDEXED BY hint, checked (decision 081)
+
+
+def test_linking_orders_while_their_index_is_being_built_still_links(
+        app: Flask, make_shop: Callable[..., Shop]) -> None:
+    shop = make_shop()
+    with app.app_context():
+        via_loader(shop.id, "orders", ORDERS[:1])
+        via_loader(shop.id, "customers", CUSTOMERS[:1])
+        db.session.execute(text("DROP INDEX ix_orders_shop_customer"))  # another shop's first load
+        with statements("UPDATE orders") as seen:
+            link_orders_to_customers(db.session, shop.id)
+        db.session.commit()
+        linked = db.session.scalar(select(Order.customer_id))
+        customer = db.session.scalar(select(Customer.id))
+        hint = [index for index in Order.__table__.indexes if index.name == "ix_orders_shop_customer"]
+        sqlite_indexes.build(db.session, hint)
+        with statements("UPDATE orders") as hinted:
+            link_orders_to_customers(db.session, shop.id)
+        db.session.rollback()
+    assert linked is not None and linked == customer
+    assert "INDEXED BY" not in seen[0][0] and "INDEXED BY ix_orders_shop_customer" in hinted[0][0]
 
 
 def test_a_table_with_rows_keeps_its_indexes(app: Flask, make_shop: Callable[..., Shop]) -> None:

@@ -10,6 +10,7 @@ Rows follow the Writer's rules (decision 004): upsert on (shop_id, shopify_gid),
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from typing import Any
@@ -33,7 +34,7 @@ from xsight.services.ingest import (
     bulk_pipeline,
     bulk_postgres,
     bulk_rows,
-    bulk_sql,
+    bulk_sqlite,
     graphql_rows,
     raw_upsert,
     sqlite_indexes,
@@ -58,6 +59,8 @@ TABLES: dict[str, tuple[Table, Link | None]] = {  # in flush order: parents firs
     "refunds": (Refund.__table__, Link("order_id", "orders")),
     "refund_line_items": (RefundLineItem.__table__, Link("refund_id", "refunds")),
 }
+# Tables whose children in the same batch take their ids from the rows written (decision 081).
+PARENTS = frozenset(link.parent for _, link in TABLES.values() if link is not None and link.source is None)
 ORDER_UPDATED = bulk_rows.ORDER_COLUMNS.index("shopify_updated_at")
 FAST_COLUMNS = {"customers": bulk_rows.CUSTOMER_COLUMNS, "orders": bulk_rows.ORDER_COLUMNS,
                 "order_line_items": bulk_rows.LINE_ITEM_COLUMNS}
@@ -77,8 +80,8 @@ class BulkLoader:
         self._buffers: dict[str, Rows] = {name: {} for name in TABLES}
         self._columns: dict[str, tuple[str, ...]] = dict(FAST_COLUMNS)
         self._updated: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
-        # PostgreSQL: plain INSERTs into the tables where the shop had no row yet (decision 079).
-        self._new_rows = bulk_postgres.empty_tables(session, shop_id, TABLES) if self.postgres else set()
+        # Plain INSERTs into the tables where the shop had no row yet (decisions 079, 081).
+        self._new_rows = bulk_postgres.empty_tables(session, shop_id, TABLES)
 
     def add(self, obj: dict[str, Any]) -> None:
         """Queue one parsed JSONL object (a root, or a child naming its parent)."""
@@ -148,8 +151,7 @@ class BulkLoader:
             self._flush_postgres(batch, synced)
         else:
             self._sqlite_bulk_transaction()
-            for table, rows in batch:
-                self._write(table, rows, synced)
+            self._flush_sqlite(batch, synced)
             locks.claim_shop(self.session, self.shop_id)
         for table, rows in batch:
             self.written[table] = self.written.get(table, 0) + len(rows)
@@ -167,19 +169,39 @@ class BulkLoader:
         try:
             bulk_postgres.begin(cursor, self.shop_id, savepoint=savepoint)
             try:
+                ids: bulk_postgres.Ids = {}
                 for table, rows in batch:
-                    self._write(table, rows, synced, new_rows=table in self._new_rows)
+                    self._write(table, rows, synced, ids, new_rows=table in self._new_rows)
             except Exception as exc:
                 if not (savepoint and bulk_postgres.met_stored_row(exc)):
                     raise
-                bulk_postgres.undo(cursor)
+                bulk_postgres.undo(cursor)  # the ids read so far are undone with their rows
                 self._new_rows.clear()
+                ids = {}
                 for table, rows in batch:
-                    self._write(table, rows, synced)
+                    self._write(table, rows, synced, ids)
             if savepoint:
                 bulk_postgres.end(cursor)
         finally:
             cursor.close()
+
+    def _flush_sqlite(self, batch: list[tuple[str, bulk_postgres.Rows]], synced: Any) -> None:
+        """Plain INSERTs where the shop had no rows when the load began; at a stored row, upserts.
+
+        SQLite undoes only the failing statement's row, so the batch is simply written again as
+        upserts: a row the plain INSERTs stored is upserted to the same values.
+        """
+        try:
+            ids: bulk_postgres.Ids = {}
+            for table, rows in batch:
+                self._write(table, rows, synced, ids, new_rows=table in self._new_rows)
+        except sqlite3.IntegrityError as exc:
+            if not (self._new_rows and exc.sqlite_errorname == "SQLITE_CONSTRAINT_UNIQUE"):
+                raise
+            self._new_rows.clear()
+            ids = {}
+            for table, rows in batch:
+                self._write(table, rows, synced, ids)
 
     def _sqlite_bulk_transaction(self) -> None:
         """Give this SQLite transaction the bulk settings (db_setup.sqlite_bulk_write; undone at checkin).
@@ -194,31 +216,18 @@ class BulkLoader:
         sqlite_bulk_write(raw, proxied.info)
 
     def _write(self, table: str, rows: list[tuple[tuple[Any, ...], str | None]],
-               synced: Any, *, new_rows: bool = False) -> None:
+               synced: Any, ids: bulk_postgres.Ids, *, new_rows: bool = False) -> None:
         name, link, columns = TABLES[table][0].name, TABLES[table][1], self._columns[table]
         cursor = self.session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             if self.postgres:
                 bulk_postgres.write(cursor, name, columns, link, rows, (self.shop_id, synced),
-                                    new_rows=new_rows)
+                                    new_rows=new_rows, ids=ids, parent=table in PARENTS)
             else:
-                _sqlite(cursor, name, columns, link, rows, (self.shop_id, synced))
+                bulk_sqlite.write(cursor, name, columns, link, rows, (self.shop_id, synced),
+                                  new_rows=new_rows, ids=ids, parent=table in PARENTS)
         finally:
             cursor.close()
-
-
-def _sqlite(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None,
-            rows: list[tuple[tuple[Any, ...], str | None]], head: tuple[Any, Any]) -> None:
-    sql = bulk_sql.sqlite_upsert(table, columns, link)
-    shop = head[0]
-    if link is None:
-        params: Iterable[tuple[Any, ...]] = (head + row for row, _ in rows)
-    elif link.source is not None:
-        at = columns.index(link.source)
-        params = (head + row + (shop, row[at]) for row, _ in rows)
-    else:
-        params = (head + row + (shop, parent) for row, parent in rows)
-    cursor.executemany(sql, params)
 
 
 def load(session: Session | scoped_session[Any], shop_id: int, resource: str,
@@ -235,7 +244,7 @@ def load(session: Session | scoped_session[Any], shop_id: int, resource: str,
     pipeline = bulk_pipeline.batches if loader.postgres else bulk_pipeline.in_line
     deferred = [] if loader.postgres else sqlite_indexes.defer(session, resource)
     try:
-        with closing(pipeline(loader, objects, commit_every)) as mapped:
+        with bulk_pipeline.relaxed_gc(), closing(pipeline(loader, objects, commit_every)) as mapped:
             for buffers, count, last in mapped:
                 loader.flush(buffers)
                 if not last:

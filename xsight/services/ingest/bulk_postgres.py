@@ -22,6 +22,7 @@ UNIQUE_VIOLATION = "23505"  # SQLSTATE of a plain INSERT meeting a stored row
 SAVEPOINT = "bulk_batch"
 
 Rows = list[tuple[tuple[Any, ...], str | None]]
+Ids = dict[str, dict[str, int]]  # table -> gid -> id of the rows this batch wrote to it
 
 
 def empty_tables(session: Any, shop_id: int, tables: dict[str, tuple[Table, Any]]) -> set[str]:
@@ -59,8 +60,12 @@ def met_stored_row(exc: BaseException) -> bool:
 
 
 def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, rows: Rows,
-          head: tuple[Any, Any], *, new_rows: bool) -> None:
-    """COPY the rows into the table's stage, then INSERT (or upsert) them with one statement."""
+          head: tuple[Any, Any], *, new_rows: bool, ids: Ids, parent: bool) -> None:
+    """COPY the rows into the table's stage, then INSERT (or upsert) them with one statement.
+
+    A child row is staged with its parent's id when `ids` has it; a `parent` table's statement
+    returns the ids of the rows it wrote into `ids` for the children that follow.
+    """
     create, copy_sql = bulk_sql.postgres_stage(table, columns, link)
     cursor.execute(f"{create}; TRUNCATE _bulk_{table}")
     with cursor.copy(copy_sql) as copy:
@@ -69,7 +74,11 @@ def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, 
             for row, _ in rows:
                 put(row)
         else:
-            for row, parent in rows:
-                put((*row, parent))
+            known = ids.get(link.parent, {}).get
+            for row, gid in rows:
+                put((*row, gid, known(gid)))  # type: ignore[arg-type]
     params = head + ((head[0],) if link is not None else ())
-    cursor.execute(bulk_sql.postgres_upsert(table, columns, link, new_rows=new_rows), params)
+    cursor.execute(bulk_sql.postgres_upsert(table, columns, link, new_rows=new_rows, returning=parent),
+                   params)
+    if parent:
+        ids[table] = dict(cursor.fetchall())

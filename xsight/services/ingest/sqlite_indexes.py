@@ -3,10 +3,10 @@
 Maintaining a B-tree entry per row for every secondary index cost a third of a 10^6-order
 backfill into SQLite; building the same indexes afterwards with one sort each took 6 s in all
 (decision 080). Only non-unique indexes are deferred (the unique keys decide the upserts), and
-only while the table has no row of any shop, so no other shop's reads lose an index. An index
-named by an `INDEXED BY` hint stays (its statement would fail without it). A load that stops
-(an error, or a killed worker) leaves the indexes to the next load of that table, which finds
-them missing, defers them again and builds them at its end.
+only while the table has no row of any shop, so no other shop's reads lose an index. The one
+statement that names an index (`INDEXED BY`, writer.link_orders_to_customers) checks that it
+exists. A load that stops (an error, or a killed worker) leaves the indexes to the next load of
+that table, which finds them missing, defers them again and builds them at its end.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from sqlalchemy import Index, Table, text
 from xsight.db_setup import BULK_WRITE
 from xsight.models import Customer, Order, OrderLineItem
 
-# Named by INDEXED BY in a statement that may run while a backfill loads (writer.link_orders_to_customers).
-HINTED = frozenset({"ix_orders_shop_customer"})
 BUILD_CACHE_KB = 32 * 1024
 # The tables a resource's load writes most rows of.
 LOADED: dict[str, tuple[Table, ...]] = {"customers": (Customer.__table__,),
@@ -27,9 +25,14 @@ LOADED: dict[str, tuple[Table, ...]] = {"customers": (Customer.__table__,),
 
 
 def deferrable(table: Table) -> list[Index]:
-    """The table's indexes a first load may build afterwards (non-unique, not hinted)."""
-    return sorted((index for index in table.indexes if not index.unique and index.name not in HINTED),
-                  key=lambda index: str(index.name))
+    """The table's indexes a first load may build afterwards (the non-unique ones)."""
+    return sorted((index for index in table.indexes if not index.unique), key=lambda index: str(index.name))
+
+
+def exists(session: Any, name: str) -> bool:
+    """True when the SQLite database has the index `name` (a first load may be building it)."""
+    return session.execute(text("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = :name"),
+                           {"name": name}).first() is not None
 
 
 def defer(session: Any, resource: str) -> list[Index]:

@@ -1,0 +1,47 @@
+"""The bulk loader's SQLite statements: one executemany per table, parent ids handed on in Python.
+
+A batch writes parents before children in one transaction, which holds SQLite's write lock. The
+ids of the parent rows it inserted are read back at once (a range of rowids), so their children
+bind the id and the statement's sub-select looks a parent up only for a child whose parent came in
+an earlier batch or was updated rather than inserted (decision 081). Identifiers come from our own
+table metadata.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from xsight.services.ingest import bulk_sql
+from xsight.services.ingest.bulk_postgres import Ids, Rows
+from xsight.services.ingest.bulk_sql import Link
+
+
+def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, rows: Rows,
+          head: tuple[Any, Any], *, new_rows: bool, ids: Ids, parent: bool) -> None:
+    """Insert (`new_rows`) or upsert the rows; a `parent` table's inserted ids go into `ids`."""
+    sql = bulk_sql.sqlite_upsert(table, columns, link, new_rows=new_rows)
+    shop = head[0]
+    if link is None:
+        params: Iterable[tuple[Any, ...]] = (head + row for row, _ in rows)
+    elif link.source is not None:
+        at = columns.index(link.source)
+        params = (head + row + (shop, row[at]) for row, _ in rows)
+    else:
+        known = ids.get(link.parent, {}).get
+        params = (head + row + (known(gid), shop, gid) for row, gid in rows)  # type: ignore[arg-type]
+    cursor.executemany(sql, params)
+    if parent:
+        ids[table] = written(cursor, table, shop, len(rows))
+
+
+def written(cursor: Any, table: str, shop_id: int, count: int) -> dict[str, int]:
+    """Return gid -> id of the rows the last statement inserted (those it updated are looked up).
+
+    SQLite numbers new rows on from the largest rowid, and the transaction holds the write lock,
+    so they are the `count` ids up to the last one inserted. Any row of the shop in that range maps
+    its own gid to its own id, so a gap (or a batch of updates) costs only look-ups, never a wrong id.
+    """
+    last = cursor.execute("SELECT last_insert_rowid()").fetchone()[0]
+    return dict(cursor.execute(f"SELECT shopify_gid, id FROM {table} "  # noqa: S608 - our table name
+                               "WHERE shop_id = ? AND id BETWEEN ? AND ?", (shop_id, last - count + 1, last)))

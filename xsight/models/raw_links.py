@@ -2,10 +2,10 @@
 
 `customers`, `orders` and `order_line_items` hold a 10^6-order shop's rows; on PostgreSQL each of
 their foreign keys cost a `SELECT … FOR KEY SHARE` of the parent per written row (about 6M at 1M
-orders, a quarter of the backfill: decision 079). The writers resolve every parent id in the
-statement that writes the row and claim the shop once per transaction (`locks.claim_shop`), so
-the constraints checked nothing new; what their ON DELETE actions did is done here, by the
-statement that deletes:
+orders, a quarter of the backfill: decision 079). The writers take every parent id from a row
+of the same shop, read in the writing transaction, and claim the shop once per transaction
+(`locks.claim_shop`), so the constraints checked nothing new; what their ON DELETE actions did
+is done here, by the statement that deletes:
 
 - a shop is deleted → its line items, orders and customers go first (BEFORE, children first, so
   the row triggers below find nothing left to touch);

@@ -17,7 +17,7 @@ from tests.sql_capture import statements
 from xsight.db_setup import SQLITE_BULK_CACHE_KB, SQLITE_DEFAULT_CACHE, SQLITE_MMAP_BYTES
 from xsight.extensions import db
 from xsight.models import Customer, Order, OrderLineItem, Product, ProductVariant, Refund, Shop
-from xsight.services.ingest import bulk_load, bulk_sql
+from xsight.services.ingest import bulk_load, bulk_postgres, bulk_sql
 from xsight.services.ingest.bulk_groups import write_group
 from xsight.services.ingest.writer import Writer, link_orders_to_customers
 from xsight.shopify import jsonl
@@ -273,6 +273,13 @@ def test_a_first_load_inserts_and_falls_back_to_upserts_at_a_stored_row(
         return str(real_sql(table, columns, link, new_rows=new_rows, **kwargs))
 
     monkeypatch.setattr(bulk_sql, statement, recording)
+    real_copy = bulk_postgres.copy_children
+
+    def copying(cursor: Any, table: str, *args: Any) -> None:  # PostgreSQL: new child rows, no statement
+        made.append((table, True))
+        real_copy(cursor, table, *args)
+
+    monkeypatch.setattr(bulk_postgres, "copy_children", copying)
     webhook = {**CUSTOMERS[1], "firstName": "Webhook", "updatedAt": "2027-01-01T00:00:00Z"}
 
     def commit(count: int) -> None:

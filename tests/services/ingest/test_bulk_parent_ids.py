@@ -107,3 +107,27 @@ def test_written_ids_are_read_only_from_the_shop_and_the_range(app: Flask,
         assert bulk_sqlite.written(cursor, "orders", shop.id, 1) == {
             "gid://shopify/Order/3": ids["gid://shopify/Order/3"]}
         cursor.close()
+
+
+def test_a_first_load_meeting_a_stored_order_mid_batch_converges(
+        app: Flask, make_shop: Callable[..., Shop]) -> None:
+    """Batch 2's plain INSERTs stop at order 5 (a webhook stored it, newer): order 4 is already in,
+    the batch is written again as upserts, and every line still finds its own order."""
+    shop = make_shop()
+    objects = [obj for n in range(1, 7) for obj in (order(n), line(n, n))]  # batches of six
+    newer = {**order(5, "2027-01-01T00:00:00Z"), "name": "#webhook"}
+
+    def commit(count: int) -> None:
+        db.session.commit()
+        if count == 6:
+            via_writer(shop.id, "orders", [newer, line(5, 5)])
+            db.session.commit()
+
+    with app.app_context():
+        bulk_load.load(db.session, shop.id, "orders", copy.deepcopy(objects), commit_every=6,
+                       on_commit=commit)
+        db.session.commit()
+        names = dict(db.session.execute(select(Order.shopify_gid, Order.name)).all())
+        assert links(shop.id) == {f"gid://shopify/LineItem/{n}": f"gid://shopify/Order/{n}"
+                                  for n in range(1, 7)}
+    assert names == {f"gid://shopify/Order/{n}": "#webhook" if n == 5 else f"#{n}" for n in range(1, 7)}

@@ -62,7 +62,7 @@ def test_linking_orders_while_their_index_is_being_built_still_links(
             link_orders_to_customers(db.session, shop.id)
         db.session.rollback()
     assert linked is not None and linked == customer
-    assert "INDEXED BY" not in seen[0][0] and "INDEXED BY ix_orders_shop_customer" in hinted[0][0]
+    assert "INDEXED BY" not in seen[-1][0] and [sql for sql, _ in hinted if "INDEXED BY" not in sql] == []
 
 
 def test_a_table_with_rows_keeps_its_indexes(app: Flask, make_shop: Callable[..., Shop]) -> None:

@@ -1,11 +1,13 @@
 """Write a bulk export's objects in set-based batches, straight from the parsed lines.
 
 Shopify writes a child line (`__parentId`) after its parent, so writing every buffered table in
-parent-first order at each flush means a child's parent row already exists: the database
-resolves the parent id from its gid (bulk_sql.py) and no regrouping window is needed. Everything
+parent-first order at each flush means a child's parent row already exists: the child takes the
+id its batch just wrote, or the database resolves it from the gid (bulk_sql.py, decision 081), and
+no regrouping window is needed. Everything
 read before a flush is written by it, so a resume point is simply the number of objects read.
 Rows follow the Writer's rules (decision 004): upsert on (shop_id, shopify_gid), newest
-`updated_at` wins, the last version of a gid in a batch wins.
+`updated_at` wins, the last version of a gid in a batch wins; where the shop had no rows when the
+load began, plain INSERTs until one meets a stored row (decisions 079, 081).
 """
 
 from __future__ import annotations
@@ -206,8 +208,8 @@ class BulkLoader:
     def _sqlite_bulk_transaction(self) -> None:
         """Give this SQLite transaction the bulk settings (db_setup.sqlite_bulk_write; undone at checkin).
 
-        Foreign-key checks cannot fail here: each parent id is read from its parent table by the
-        same statement, the shop id is ours.
+        Foreign-key checks cannot fail here: each parent id is read from its parent table in this
+        transaction (by the writing statement, or just before it), the shop id is ours.
         """
         proxied = self.session.connection().connection
         raw = proxied.dbapi_connection

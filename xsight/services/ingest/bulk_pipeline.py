@@ -22,7 +22,8 @@ from typing import Any, Protocol
 
 AHEAD = 1  # finished batches allowed to wait for the writer
 POLL_S = 0.1  # how often a blocked helper checks whether the writer gave up
-# While any load runs, the cyclic collector runs after this many allocations (default 700) and
+# While any load runs in this process (the worker; the web process too in embedded mode), the cyclic
+# collector runs after this many allocations (default 700) and
 # rarely looks at the older generations: at the defaults it walked a batch's hundreds of thousands
 # of parsed objects over and over, 5 s of a 10^6-order SQLite backfill (decision 081). The rows
 # hold no reference cycles; whatever garbage has them waits a little longer.

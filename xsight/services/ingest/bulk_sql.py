@@ -1,4 +1,4 @@
-"""Statements of the bulk loader: newest-wins upserts whose parent ids are resolved in SQL.
+"""Statements of the bulk loader: newest-wins upserts (or plain INSERTs) that link each row's parent.
 
 A child row carries its parent's gid and, when the same batch wrote that parent, its id (the loader
 reads the ids of the rows it wrote back, decision 081); otherwise the database turns the gid into
@@ -38,7 +38,8 @@ def _conflict(table: str, names: list[str]) -> str:
 
 def sqlite_upsert(table: str, columns: tuple[str, ...], link: Link | None, *,
                   new_rows: bool = False) -> str:
-    """Return an executemany upsert: params (shop_id, synced_at, *row[, parent_id], shop_id, gid).
+    """Return an executemany upsert: params (shop_id, synced_at, *row), then for a link
+    ([parent_id, ]shop_id, gid).
 
     A link with a `source` column takes (shop_id, gid) only; one without also takes the parent's
     id first, None when the batch did not write that parent (the sub-select then finds it).

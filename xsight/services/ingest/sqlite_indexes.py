@@ -4,9 +4,10 @@ Maintaining a B-tree entry per row for every secondary index cost a third of a 1
 backfill into SQLite; building the same indexes afterwards with one sort each took 6 s in all
 (decision 080). Only non-unique indexes are deferred (the unique keys decide the upserts), and
 only while the table has no row of any shop, so no other shop's reads lose an index. The one
-statement that names an index (`INDEXED BY`, writer.link_orders_to_customers) checks that it
-exists. A load that stops (an error, or a killed worker) leaves the indexes to the next load of
-that table, which finds them missing, defers them again and builds them at its end.
+statement that names a deferred index (`INDEXED BY`, writer.link_orders_to_customers) runs again
+without the hint when SQLite refuses it (decision 081). A load that stops (an error, or a killed
+worker) leaves the indexes to the next load of that table, which finds them missing, defers them
+again and builds them at its end.
 """
 
 from __future__ import annotations
@@ -27,12 +28,6 @@ LOADED: dict[str, tuple[Table, ...]] = {"customers": (Customer.__table__,),
 def deferrable(table: Table) -> list[Index]:
     """The table's indexes a first load may build afterwards (the non-unique ones)."""
     return sorted((index for index in table.indexes if not index.unique), key=lambda index: str(index.name))
-
-
-def exists(session: Any, name: str) -> bool:
-    """True when the SQLite database has the index `name` (a first load may be building it)."""
-    return session.execute(text("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = :name"),
-                           {"name": name}).first() is not None
 
 
 def defer(session: Any, resource: str) -> list[Index]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Table, and_, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, scoped_session
 
 from xsight.models import (
@@ -20,7 +21,7 @@ from xsight.models import (
 )
 from xsight.models.types import utcnow
 from xsight.services import locks
-from xsight.services.ingest import raw_upsert, sqlite_indexes
+from xsight.services.ingest import raw_upsert
 
 Row = dict[str, Any]
 DEFAULT_BATCH = 2000
@@ -161,8 +162,12 @@ def link_orders_to_customers(session: Session | scoped_session[Any], shop_id: in
         # Without statistics SQLite walked the (shop, customer gid) index, every order of the shop
         # (3.5 s per incremental page at 1M orders); the unlinked ones are found along (shop, customer),
         # unless another shop's first load is building that index (sqlite_indexes, decision 081).
-        hint = _LINK_HINT if sqlite_indexes.exists(session, _LINK_INDEX) else ""
-        session.execute(text(_LINK_UNLINKED_SQLITE.format(hint=hint)), {"shop": shop_id})
+        try:
+            session.execute(text(_LINK_UNLINKED_SQLITE.format(hint=_LINK_HINT)), {"shop": shop_id})
+        except OperationalError as exc:  # refused before it ran: nothing was changed
+            if f"no such index: {_LINK_INDEX}" not in str(exc.orig):
+                raise
+            session.execute(text(_LINK_UNLINKED_SQLITE.format(hint="")), {"shop": shop_id})
         return
     else:
         condition = and_(condition, orders.c.customer_id.is_(None))

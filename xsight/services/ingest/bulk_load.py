@@ -12,12 +12,11 @@ load began, plain INSERTs until one meets a stored row (decisions 079, 081).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, scoped_session
 
 from xsight.db_setup import sqlite_bulk_write
@@ -41,10 +40,10 @@ from xsight.services.ingest import (
     raw_upsert,
     sqlite_indexes,
 )
-from xsight.services.ingest.bulk_sql import Link
+from xsight.services.ingest.bulk_sql import Ids, Link, Rows
 from xsight.services.ingest.values import nodes
 
-Rows = dict[str, tuple[tuple[Any, ...], str | None]]  # gid -> (row, parent gid)
+Buffer = dict[str, tuple[tuple[Any, ...], str | None]]  # gid -> (row, parent gid)
 PARENT_KEY = "__parentId"
 LINE_ITEM = "gid://shopify/LineItem/"
 VARIANT = "gid://shopify/ProductVariant/"
@@ -79,11 +78,12 @@ class BulkLoader:
         self.postgres = self.dialect.name == "postgresql"
         self.stamp = bulk_rows.postgres_stamp if self.postgres else bulk_rows.sqlite_stamp
         self.written: dict[str, int] = {}
-        self._buffers: dict[str, Rows] = {name: {} for name in TABLES}
+        self._buffers: dict[str, Buffer] = {name: {} for name in TABLES}
         self._columns: dict[str, tuple[str, ...]] = dict(FAST_COLUMNS)
         self._updated: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
         # Plain INSERTs into the tables where the shop had no row yet (decisions 079, 081).
-        self._new_rows = bulk_postgres.empty_tables(session, shop_id, TABLES)
+        self._new_rows = {name for name, (table, _) in TABLES.items() if session.execute(
+            select(table.c.id).where(table.c.shop_id == shop_id).limit(1)).first() is None}
 
     def add(self, obj: dict[str, Any]) -> None:
         """Queue one parsed JSONL object (a root, or a child naming its parent)."""
@@ -134,12 +134,12 @@ class BulkLoader:
         recent, older = self._updated
         return recent.get(gid, older.get(gid))
 
-    def take(self) -> dict[str, Rows]:
+    def take(self) -> dict[str, Buffer]:
         """Hand over the rows buffered so far (for `flush`) and start new, empty buffers."""
         taken, self._buffers = self._buffers, {name: {} for name in TABLES}
         return taken
 
-    def flush(self, buffers: dict[str, Rows] | None = None) -> None:
+    def flush(self, buffers: dict[str, Buffer] | None = None) -> None:
         """Write every buffered row (or those of `buffers`, from `take`), parents before children.
 
         The shop is claimed in the same transaction (locks.claim_shop, decision 079). On PostgreSQL the
@@ -153,53 +153,43 @@ class BulkLoader:
             self._flush_postgres(batch, synced)
         else:
             self._sqlite_bulk_transaction()
-            self._flush_sqlite(batch, synced)
+            self._write_batch(batch, synced, bulk_sqlite.met_stored_row, lambda: None)
             locks.claim_shop(self.session, self.shop_id)
         for table, rows in batch:
             self.written[table] = self.written.get(table, 0) + len(rows)
         if buffers is None:
             self._buffers = {name: {} for name in TABLES}
 
-    def _flush_postgres(self, batch: list[tuple[str, bulk_postgres.Rows]], synced: Any) -> None:
-        """Plain INSERTs where the shop had no rows when the load began; at a stored row, upserts.
-
-        A row can be stored meanwhile (a webhook): the INSERT then fails with a unique violation, the
-        batch goes back to its savepoint and is written again as upserts, as is the rest of the load.
-        """
+    def _flush_postgres(self, batch: list[tuple[str, Rows]], synced: Any) -> None:
+        """Write the batch after the shop's write turn and claim, inside a savepoint when it inserts."""
         savepoint = any(table in self._new_rows for table, _ in batch)
         cursor = self.session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             bulk_postgres.begin(cursor, self.shop_id, savepoint=savepoint)
-            try:
-                ids: bulk_postgres.Ids = {}
-                for table, rows in batch:
-                    self._write(table, rows, synced, ids, new_rows=table in self._new_rows)
-            except Exception as exc:
-                if not (savepoint and bulk_postgres.met_stored_row(exc)):
-                    raise
-                bulk_postgres.undo(cursor)  # the ids read so far are undone with their rows
-                self._new_rows.clear()
-                ids = {}
-                for table, rows in batch:
-                    self._write(table, rows, synced, ids)
+            self._write_batch(batch, synced, bulk_postgres.met_stored_row, lambda: bulk_postgres.undo(cursor))
             if savepoint:
                 bulk_postgres.end(cursor)
         finally:
             cursor.close()
 
-    def _flush_sqlite(self, batch: list[tuple[str, bulk_postgres.Rows]], synced: Any) -> None:
+    def _write_batch(self, batch: list[tuple[str, Rows]], synced: Any,
+                     met_stored_row: Callable[[BaseException], bool], undo: Callable[[], None]) -> None:
         """Plain INSERTs where the shop had no rows when the load began; at a stored row, upserts.
 
-        SQLite undoes only the failing statement's row, so the batch is simply written again as
-        upserts: a row the plain INSERTs stored is upserted to the same values.
+        A row can be stored meanwhile (a webhook): the INSERT then fails with a unique violation, and
+        the batch is written again as upserts, as is the rest of the load. PostgreSQL first goes back
+        to the batch's savepoint (`undo`, which also undoes the ids read); SQLite undoes only the
+        failing row, and the rows the INSERTs stored are upserted to the same values.
         """
+        inserting = any(table in self._new_rows for table, _ in batch)
         try:
-            ids: bulk_postgres.Ids = {}
+            ids: Ids = {}
             for table, rows in batch:
                 self._write(table, rows, synced, ids, new_rows=table in self._new_rows)
-        except sqlite3.IntegrityError as exc:
-            if not (self._new_rows and exc.sqlite_errorname == "SQLITE_CONSTRAINT_UNIQUE"):
+        except Exception as exc:
+            if not (inserting and met_stored_row(exc)):
                 raise
+            undo()
             self._new_rows.clear()
             ids = {}
             for table, rows in batch:
@@ -217,8 +207,8 @@ class BulkLoader:
             return  # the foreign-key pragma does nothing inside a transaction: keep the defaults
         sqlite_bulk_write(raw, proxied.info)
 
-    def _write(self, table: str, rows: list[tuple[tuple[Any, ...], str | None]],
-               synced: Any, ids: bulk_postgres.Ids, *, new_rows: bool = False) -> None:
+    def _write(self, table: str, rows: Rows,
+               synced: Any, ids: Ids, *, new_rows: bool = False) -> None:
         name, link, columns = TABLES[table][0].name, TABLES[table][1], self._columns[table]
         cursor = self.session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:

@@ -23,10 +23,10 @@ from typing import Any, Protocol
 AHEAD = 1  # finished batches allowed to wait for the writer
 POLL_S = 0.1  # how often a blocked helper checks whether the writer gave up
 # While any load runs in this process (the worker; the web process too in embedded mode), the cyclic
-# collector runs after this many allocations (default 700) and
-# rarely looks at the older generations: at the defaults it walked a batch's hundreds of thousands
-# of parsed objects over and over, 5 s of a 10^6-order SQLite backfill (decision 081). The rows
-# hold no reference cycles; whatever garbage has them waits a little longer.
+# collector runs after this many allocations (default 700) and rarely looks at the older
+# generations: at the defaults it walked a batch's hundreds of thousands of parsed objects over and
+# over, 5 s of a 10^6-order SQLite backfill (decision 081). The rows hold no reference cycles;
+# whatever garbage has them waits a little longer.
 GC_THRESHOLD = (50_000, 20, 1_000)
 _gc_lock = threading.Lock()
 _gc_loads: list[tuple[int, ...]] = []  # the thresholds to put back, one entry per running load

@@ -12,23 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Table, select
-
 from xsight.services import locks
 from xsight.services.ingest import bulk_sql
-from xsight.services.ingest.bulk_sql import Link
+from xsight.services.ingest.bulk_sql import Ids, Link, Rows
 
 UNIQUE_VIOLATION = "23505"  # SQLSTATE of a plain INSERT meeting a stored row
 SAVEPOINT = "bulk_batch"
-
-Rows = list[tuple[tuple[Any, ...], str | None]]
-Ids = dict[str, dict[str, int]]  # table -> gid -> id of the rows this batch wrote to it
-
-
-def empty_tables(session: Any, shop_id: int, tables: dict[str, tuple[Table, Any]]) -> set[str]:
-    """Return the names of the tables in which the shop has no row yet (a first backfill: all)."""
-    return {name for name, (table, _) in tables.items() if session.execute(
-        select(table.c.id).where(table.c.shop_id == shop_id).limit(1)).first() is None}
 
 
 def begin(cursor: Any, shop_id: int, *, savepoint: bool) -> None:
@@ -104,7 +93,7 @@ def copy_children(cursor: Any, table: str, columns: tuple[str, ...], link: Link,
         known = {**known, **dict(cursor.fetchall())}
     names = ", ".join(("shop_id", "synced_at", *columns, link.fk))
     # The sync time as text once: dumping the same datetime on every row cost 7 µs a row.
-    shop, synced = head[0], head[1].isoformat() if hasattr(head[1], "isoformat") else head[1]
+    shop, synced = head[0], head[1].isoformat()
     with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
         put: Callable[[Any], None] = copy.write_row
         get = known.get

@@ -10,10 +10,14 @@ table metadata, never from input.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 CONFLICT_KEY = ("shop_id", "shopify_gid")
 PARENT_COLUMN = "_parent_gid"  # the staged parent gid on PostgreSQL
 PARENT_ID_COLUMN = "_parent_id"  # the staged parent id on PostgreSQL, when the batch wrote the parent
+
+Rows = list[tuple[tuple[Any, ...], str | None]]  # (stored row, parent gid) of one table in a batch
+Ids = dict[str, dict[str, int]]  # table -> gid -> id of the rows a batch wrote to it
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from xsight.services.ingest import bulk_sql
-from xsight.services.ingest.bulk_postgres import Ids, Rows
-from xsight.services.ingest.bulk_sql import Link
+from xsight.services.ingest.bulk_sql import Ids, Link, Rows
 
 
 def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, rows: Rows,
@@ -45,3 +44,8 @@ def written(cursor: Any, table: str, shop_id: int, count: int) -> dict[str, int]
     last = cursor.execute("SELECT last_insert_rowid()").fetchone()[0]
     return dict(cursor.execute(f"SELECT shopify_gid, id FROM {table} "  # noqa: S608 - our table name
                                "WHERE shop_id = ? AND id BETWEEN ? AND ?", (shop_id, last - count + 1, last)))
+
+
+def met_stored_row(exc: BaseException) -> bool:
+    """True when a plain INSERT failed only because one of its rows is stored already."""
+    return getattr(exc, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_UNIQUE"

@@ -177,7 +177,7 @@ def main() -> None:
           f"{ours['seconds']:.1f} / {ours['cpu']:.1f} s | "
           f"{ours['seconds'] / ceiling['seconds']:.2f}x / {ours['seconds'] / fast['seconds']:.2f}x | "
           f"{ours['cpu'] / ceiling['cpu']:.2f}x / {ours['cpu'] / fast['cpu']:.2f}x | "
-          f"{ours['rss_mb']:.0f} MB |")
+          f"{ours['rss_mb']:.0f} MB; with the mapping process {ours['total_rss_mb']:.0f} MB |")
     if "server_cpu" in ours:
         total = {name: run["cpu"] + run["server_cpu"]
                  for name, run in (("json", ceiling), ("orjson", fast), ("xsight", ours))}
@@ -188,7 +188,8 @@ def main() -> None:
           f"(orders left unlinked: {ours['unlinked']:,}); rollups.rebuild afterwards: "
           f"{ours['rollup_seconds']:.1f} s wall / {ours['rollup_cpu']:.1f} s CPU "
           f"(process peak RSS with the rollups: {ours['rollup_rss_mb']:.0f} MB)")
-    print(f"peak anonymous / file-backed resident memory: load {ours['anon_mb']:.0f} / "
+    print(f"mapping process peak {ours['child_rss_mb']:.0f} MB (sampled); "
+          f"peak anonymous / file-backed resident memory: load {ours['anon_mb']:.0f} / "
           f"{ours['file_mb']:.0f} MB, rollups {ours['rollup_anon_mb']:.0f} / "
           f"{ours['rollup_file_mb']:.0f} MB")
 

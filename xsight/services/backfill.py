@@ -6,7 +6,6 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import select
@@ -132,10 +131,9 @@ def _finish_signal(shop_id: int) -> Callable[[float], None]:
     return wait
 
 
-def _objects(url: str | None, skip: int) -> Iterator[dict[str, Any]]:
-    if not url:  # an export with no objects has no file
-        return iter(())
-    return islice(jsonl.stream_jsonl(http_client(), url), skip, None)
+def _export_bytes(url: str | None) -> Iterator[bytes]:
+    """The bytes of a finished export's JSONL file (an export with no objects has no file)."""
+    return jsonl.stream_bytes(http_client(), url) if url else iter(())
 
 
 def _write(run: SyncRun, resource: str, commit_every: int) -> None:
@@ -153,8 +151,9 @@ def _write(run: SyncRun, resource: str, commit_every: int) -> None:
         sync_runs.progress(run, processed=done_before + safe + count,
                            checkpoint={resource: state})
 
-    count = bulk_load.load(db.session, run.shop_id, resource, _objects(state.get("url"), safe),
-                           commit_every=commit_every, on_commit=committed)
+    count = bulk_load.load_jsonl(db.session, run.shop_id, resource, _export_bytes(state.get("url")),
+                                 skip=safe, expected=int(state.get("objects", 0)),
+                                 commit_every=commit_every, on_commit=committed)
     state.update(written=True, lines_done=safe + count)
     sync_runs.progress(run, processed=done_before + safe + count, checkpoint={resource: state})
 

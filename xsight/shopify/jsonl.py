@@ -54,11 +54,20 @@ def stream_jsonl(http: httpx.Client, url: str, *, attempts: int = DOWNLOAD_ATTEM
                  sleep: Callable[[float], None] = time.sleep) -> Iterator[dict[str, Any]]:
     """Download a JSONL result file streamingly and yield one parsed object per line.
 
+    A broken connection resumes after the last complete line (see `stream_bytes`), so no object is
+    yielded twice.
+    """
+    return parse_lines(lines(stream_bytes(http, url, attempts=attempts, sleep=sleep)))
+
+
+def stream_bytes(http: httpx.Client, url: str, *, attempts: int = DOWNLOAD_ATTEMPTS,
+                 sleep: Callable[[float], None] = time.sleep) -> Iterator[bytes]:
+    """Download a JSONL result file streamingly and yield its bytes, each chunk ending at a line's end.
+
     A broken connection resumes after the last complete line (a Range request; if the server
-    ignores Range, the bytes already read are skipped), so no object is yielded twice.
+    ignores Range, the bytes already read are skipped), so no byte is yielded twice.
     """
     consumed = 0  # bytes of the complete lines already yielded
-    number = 0
     for attempt in range(attempts):
         try:
             headers = {"Range": f"bytes={consumed}-"} if consumed else {}
@@ -69,13 +78,14 @@ def stream_jsonl(http: httpx.Client, url: str, *, attempts: int = DOWNLOAD_ATTEM
                     if skip:
                         dropped = min(skip, len(chunk))
                         chunk, skip = chunk[dropped:], skip - dropped
-                    *complete, pending = (pending + chunk).split(b"\n")
-                    for line in complete:
-                        consumed, number = consumed + len(line) + 1, number + 1
-                        if line.strip():
-                            yield _parse_line(line, number)
-                if pending.strip():
-                    yield _parse_line(pending, number + 1)
+                    data = pending + chunk
+                    cut = data.rfind(b"\n") + 1
+                    pending = data[cut:]
+                    if cut:
+                        consumed += cut
+                        yield data[:cut]
+                if pending:
+                    yield pending
                 return
         except httpx.TransportError as exc:
             if attempt == attempts - 1:
@@ -98,11 +108,27 @@ def _bytes_to_skip(response: httpx.Response, consumed: int) -> int:
         "the signed URL may have expired (7 days), so poll the operation for a fresh one.")
 
 
-def parse_lines(lines: Iterable[str | bytes]) -> Iterator[dict[str, Any]]:
-    """Parse JSONL lines (e.g. an open file) into objects, skipping blank lines."""
+def parse_lines(lines: Iterable[str | bytes], skip: int = 0) -> Iterator[dict[str, Any]]:
+    """Parse JSONL lines (e.g. an open file) into objects, skipping blank lines.
+
+    The first `skip` objects (non-blank lines) are passed over unparsed: a resumed load's start.
+    """
     for number, line in enumerate(lines, start=1):
         if line.strip():
+            if skip:
+                skip -= 1
+                continue
             yield _parse_line(line, number)
+
+
+def lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Yield the lines of JSONL bytes arriving in chunks that may end anywhere."""
+    pending = b""
+    for chunk in chunks:
+        *complete, pending = (pending + chunk).split(b"\n")
+        yield from complete
+    if pending:
+        yield pending
 
 
 def assemble(objects: Iterable[dict[str, Any]], window: int = DEFAULT_WINDOW_LINES) -> Iterator[Group]:

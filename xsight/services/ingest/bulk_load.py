@@ -12,143 +12,66 @@ load began, plain INSERTs until one meets a stored row (decisions 079, 081).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from contextlib import closing
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, scoped_session
 
 from xsight.db_setup import sqlite_bulk_write
-from xsight.models import (
-    Customer,
-    Order,
-    OrderLineItem,
-    Product,
-    ProductVariant,
-    Refund,
-    RefundLineItem,
-)
 from xsight.models.types import utcnow
 from xsight.services import locks
 from xsight.services.ingest import (
     bulk_pipeline,
     bulk_postgres,
+    bulk_process,
     bulk_rows,
     bulk_sqlite,
-    graphql_rows,
-    raw_upsert,
     sqlite_indexes,
 )
-from xsight.services.ingest.bulk_sql import Ids, Link, Rows
-from xsight.services.ingest.values import nodes
+from xsight.services.ingest.bulk_map import FAST_COLUMNS, TABLES, BulkMapper, Taken
+from xsight.services.ingest.bulk_sql import Ids, Rows
+from xsight.shopify import jsonl
 
-Buffer = dict[str, tuple[tuple[Any, ...], str | None]]  # gid -> (row, parent gid)
-PARENT_KEY = "__parentId"
-LINE_ITEM = "gid://shopify/LineItem/"
-VARIANT = "gid://shopify/ProductVariant/"
-# Parents whose updatedAt a later child inherits (two generations of this many are kept); a
-# child later than that is stored without one and is always applied, as a late Group was.
-PARENT_MEMORY = 10_000
-
-TABLES: dict[str, tuple[Table, Link | None]] = {  # in flush order: parents first
-    "customers": (Customer.__table__, None),
-    "products": (Product.__table__, None),
-    "product_variants": (ProductVariant.__table__, Link("product_id", "products")),
-    "orders": (Order.__table__, Link("customer_id", "customers", source="customer_gid")),
-    "order_line_items": (OrderLineItem.__table__, Link("order_id", "orders")),
-    "refunds": (Refund.__table__, Link("order_id", "orders")),
-    "refund_line_items": (RefundLineItem.__table__, Link("refund_id", "refunds")),
-}
 # Tables whose children in the same batch take their ids from the rows written (decision 081).
 PARENTS = frozenset(link.parent for _, link in TABLES.values() if link is not None and link.source is None)
-ORDER_UPDATED = bulk_rows.ORDER_COLUMNS.index("shopify_updated_at")
-FAST_COLUMNS = {"customers": bulk_rows.CUSTOMER_COLUMNS, "orders": bulk_rows.ORDER_COLUMNS,
-                "order_line_items": bulk_rows.LINE_ITEM_COLUMNS}
+Pipeline = Callable[[BulkMapper, int], Generator[bulk_pipeline.Batch, None, None]]
 
 
 class BulkLoader:
     """Buffer one resource's objects as stored rows and upsert them per table on `flush()`."""
 
     def __init__(self, session: Session | scoped_session[Any], shop_id: int, resource: str) -> None:
-        if resource not in ("customers", "products", "orders"):
-            raise ValueError(f"Unknown bulk resource {resource!r}.")
         self.session, self.shop_id, self.resource = session, shop_id, resource
         self.dialect = session.connection().dialect
         self.postgres = self.dialect.name == "postgresql"
-        self.stamp = bulk_rows.postgres_stamp if self.postgres else bulk_rows.sqlite_stamp
+        self.mapper = BulkMapper(resource, self.dialect)
         self.written: dict[str, int] = {}
-        self._buffers: dict[str, Buffer] = {name: {} for name in TABLES}
         self._columns: dict[str, tuple[str, ...]] = dict(FAST_COLUMNS)
-        self._updated: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
         # Plain INSERTs into the tables where the shop had no row yet (decisions 079, 081).
         self._new_rows = {name for name, (table, _) in TABLES.items() if session.execute(
             select(table.c.id).where(table.c.shop_id == shop_id).limit(1)).first() is None}
 
     def add(self, obj: dict[str, Any]) -> None:
-        """Queue one parsed JSONL object (a root, or a child naming its parent)."""
-        parent = obj.get(PARENT_KEY)
-        if parent is None:
-            self._root(obj)
-            return
-        child_id = str(obj.get("id", ""))
-        if child_id.startswith(LINE_ITEM):
-            row = bulk_rows.line_item(obj, self._parent_updated(parent))
-            self._buffers["order_line_items"][row[0]] = (row, parent)
-        elif child_id.startswith(VARIANT):
-            variant = graphql_rows.variant(obj, self._parent_updated(parent))
-            self._generic("product_variants", variant, parent)
-        # Shipping lines are summed on the order (totalShippingPriceSet); nothing else to keep.
+        """Queue one parsed JSONL object (a root, or a child naming its parent) for `flush`."""
+        self.mapper.add(obj)
 
-    def _root(self, node: dict[str, Any]) -> None:
-        if self.resource == "customers":
-            row = bulk_rows.customer(node, self.stamp)
-            self._buffers["customers"][row[0]] = (row, None)
-        elif self.resource == "orders":
-            row = bulk_rows.order(node, self.stamp)
-            self._buffers["orders"][row[0]] = (row, None)
-            self._remember(row[0], row[ORDER_UPDATED])  # stored form: line items take it as is
-            for refund in node.get("refunds") or ():
-                self._generic("refunds", graphql_rows.refund(refund), row[0])
-                for line in nodes(refund.get("refundLineItems")):
-                    self._generic("refund_line_items",
-                                  graphql_rows.refund_line_item(line, refund["id"]), refund["id"])
-        else:
-            self._remember(node["id"], node.get("updatedAt"))
-            self._generic("products", graphql_rows.product(node), None)
+    def take(self) -> Taken:
+        """Hand over what `add` mapped so far (for `flush`)."""
+        return self.mapper.take()
 
-    def _generic(self, table: str, row: dict[str, Any], parent: str | None) -> None:
-        columns = self._columns.setdefault(table, tuple(row))
-        converters = raw_upsert.converters(self.dialect, TABLES[table][0], columns)
-        stored = tuple(row[c] if f is None else f(row[c]) for c, f in zip(columns, converters, strict=True))
-        self._buffers[table][row["shopify_gid"]] = (stored, parent)
-
-    def _remember(self, gid: str, updated_at: Any) -> None:
-        recent, older = self._updated
-        if len(recent) >= PARENT_MEMORY:
-            recent, older = {}, recent
-            self._updated = (recent, older)
-        recent[gid] = updated_at
-
-    def _parent_updated(self, gid: str) -> Any:
-        recent, older = self._updated
-        return recent.get(gid, older.get(gid))
-
-    def take(self) -> dict[str, Buffer]:
-        """Hand over the rows buffered so far (for `flush`) and start new, empty buffers."""
-        taken, self._buffers = self._buffers, {name: {} for name in TABLES}
-        return taken
-
-    def flush(self, buffers: dict[str, Buffer] | None = None) -> None:
-        """Write every buffered row (or those of `buffers`, from `take`), parents before children.
+    def flush(self, taken: Taken | None = None) -> None:
+        """Write the mapped rows (`taken` from a mapper, else this loader's), parents before children.
 
         The shop is claimed in the same transaction (locks.claim_shop, decision 079). On PostgreSQL the
         batch takes the shop's write turn first: an `orders/delete` runs before or after it, not between.
         """
         now = utcnow()
         synced = now if self.postgres else bulk_rows.sqlite_stamp(now.isoformat())
-        batch = [(table, list(rows.values())) for table, rows in
-                 (self._buffers if buffers is None else buffers).items() if rows]
+        columns, tables = self.mapper.take() if taken is None else taken
+        self._columns.update(columns)
+        batch = [(table, tables[table]) for table in TABLES if table in tables]
         if self.postgres:
             self._flush_postgres(batch, synced)
         else:
@@ -157,8 +80,6 @@ class BulkLoader:
             locks.claim_shop(self.session, self.shop_id)
         for table, rows in batch:
             self.written[table] = self.written.get(table, 0) + len(rows)
-        if buffers is None:
-            self._buffers = {name: {} for name in TABLES}
 
     def _flush_postgres(self, batch: list[tuple[str, Rows]], synced: Any) -> None:
         """Write the batch after the shop's write turn and claim, inside a savepoint when it inserts."""
@@ -232,15 +153,50 @@ def load(session: Session | scoped_session[Any], shop_id: int, resource: str,
     secondary indexes at the end (sqlite_indexes, decision 080).
     """
     loader = BulkLoader(session, shop_id, resource)
-    count = 0
     pipeline = bulk_pipeline.batches if loader.postgres else bulk_pipeline.in_line
-    deferred = [] if loader.postgres else sqlite_indexes.defer(session, resource)
+    return _run(loader, lambda mapper, every: pipeline(mapper, objects, every), commit_every, on_commit)
+
+
+def load_jsonl(session: Session | scoped_session[Any], shop_id: int, resource: str,
+               data: Iterable[bytes], *, skip: int = 0, expected: int = 0, commit_every: int,
+               on_commit: Callable[[int], None]) -> int:
+    """Write a JSONL export given as bytes, after its first `skip` objects; return the objects written.
+
+    When `expected` (the export's object count) leaves at least bulk_process.MIN_OBJECTS to write,
+    a child process parses and maps while this one writes (decision 082); otherwise as `load`.
+    """
+    frame = bulk_process.frame_objects(commit_every)
+    proc = None
+    if expected - skip >= bulk_process.MIN_OBJECTS and bulk_process.available():
+        try:
+            proc = bulk_process.start(resource, session.connection().dialect.name, skip=skip, every=frame)
+        except OSError:  # no process to be had (a limit, no memory): map here, as for a small export
+            proc = None
+    if proc is None:
+        return load(session, shop_id, resource, jsonl.parse_lines(jsonl.lines(data), skip=skip),
+                    commit_every=commit_every, on_commit=on_commit)
     try:
-        with bulk_pipeline.relaxed_gc(), closing(pipeline(loader, objects, commit_every)) as mapped:
-            for buffers, count, last in mapped:
-                loader.flush(buffers)
-                if not last:
+        return _run(BulkLoader(session, shop_id, resource),
+                    lambda _mapper, _every: bulk_process.batches(proc, data), commit_every,
+                    on_commit, frame=frame)
+    finally:
+        bulk_process.stop(proc)  # already reaped unless the load failed before reading from it
+
+
+def _run(loader: BulkLoader, pipeline: Pipeline, commit_every: int,
+         on_commit: Callable[[int], None], frame: int | None = None) -> int:
+    """Flush each batch of `frame` objects the pipeline yields; commit (`on_commit`) once past each
+    `commit_every` objects. On SQLite, defer the secondary indexes and build them at the end.
+    """
+    session, count, committed = loader.session, 0, 0
+    deferred = [] if loader.postgres else sqlite_indexes.defer(session, loader.resource)
+    try:
+        with bulk_pipeline.relaxed_gc(), closing(pipeline(loader.mapper, frame or commit_every)) as mapped:
+            for taken, count, last in mapped:
+                loader.flush(taken)
+                if not last and count // commit_every > committed // commit_every:
                     on_commit(count)
+                    committed = count
     except BaseException:
         if deferred:  # what was committed keeps its indexes; the failed batch is undone anyway
             session.rollback()

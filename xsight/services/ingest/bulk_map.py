@@ -1,0 +1,127 @@
+"""Map one bulk export's parsed objects to stored rows per table, with no database at hand.
+
+The loader maps in the process that writes (small exports), or a mapping process does it and hands
+the batches over (bulk_process.py, decision 082), so this holds everything mapping needs: the
+resource, the dialect's converters and the updatedAt of recent parents, nothing of a session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+
+from xsight.models import (
+    Customer,
+    Order,
+    OrderLineItem,
+    Product,
+    ProductVariant,
+    Refund,
+    RefundLineItem,
+)
+from xsight.services.ingest import bulk_rows, graphql_rows, raw_upsert
+from xsight.services.ingest.bulk_sql import Link, Rows
+from xsight.services.ingest.values import nodes
+
+Buffer = dict[str, tuple[tuple[Any, ...], str | None]]  # gid -> (row, parent gid)
+Columns = dict[str, tuple[str, ...]]  # table -> the column order of its rows
+Taken = tuple[Columns, dict[str, Rows]]  # what `take` hands over: column orders, non-empty tables
+PARENT_KEY = "__parentId"
+LINE_ITEM = "gid://shopify/LineItem/"
+VARIANT = "gid://shopify/ProductVariant/"
+RESOURCES = ("customers", "products", "orders")
+# Parents whose updatedAt a later child inherits (two generations of this many are kept); a
+# child later than that is stored without one and is always applied, as a late Group was.
+PARENT_MEMORY = 10_000
+
+TABLES: dict[str, tuple[Table, Link | None]] = {  # in flush order: parents first
+    "customers": (Customer.__table__, None),
+    "products": (Product.__table__, None),
+    "product_variants": (ProductVariant.__table__, Link("product_id", "products")),
+    "orders": (Order.__table__, Link("customer_id", "customers", source="customer_gid")),
+    "order_line_items": (OrderLineItem.__table__, Link("order_id", "orders")),
+    "refunds": (Refund.__table__, Link("order_id", "orders")),
+    "refund_line_items": (RefundLineItem.__table__, Link("refund_id", "refunds")),
+}
+ORDER_UPDATED = bulk_rows.ORDER_COLUMNS.index("shopify_updated_at")
+FAST_COLUMNS = {"customers": bulk_rows.CUSTOMER_COLUMNS, "orders": bulk_rows.ORDER_COLUMNS,
+                "order_line_items": bulk_rows.LINE_ITEM_COLUMNS}
+
+
+def dialect_named(name: str) -> Dialect:
+    """Return a fresh dialect of the backend (its converters are what the engine's would be)."""
+    if name == "postgresql":
+        return postgresql.psycopg.dialect()
+    if name == "sqlite":
+        return sqlite.pysqlite.dialect()
+    raise ValueError(f"Unknown database dialect {name!r}.")
+
+
+class BulkMapper:
+    """Buffer one resource's objects as stored rows, per table, until `take()`."""
+
+    def __init__(self, resource: str, dialect: Dialect) -> None:
+        if resource not in RESOURCES:
+            raise ValueError(f"Unknown bulk resource {resource!r}.")
+        self.resource, self.dialect = resource, dialect
+        self.stamp = bulk_rows.postgres_stamp if dialect.name == "postgresql" else bulk_rows.sqlite_stamp
+        self.columns: Columns = dict(FAST_COLUMNS)
+        self._buffers: dict[str, Buffer] = {name: {} for name in TABLES}
+        self._updated: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+
+    def add(self, obj: dict[str, Any]) -> None:
+        """Queue one parsed JSONL object (a root, or a child naming its parent)."""
+        parent = obj.get(PARENT_KEY)
+        if parent is None:
+            self._root(obj)
+            return
+        child_id = str(obj.get("id", ""))
+        if child_id.startswith(LINE_ITEM):
+            row = bulk_rows.line_item(obj, self._parent_updated(parent))
+            self._buffers["order_line_items"][row[0]] = (row, parent)
+        elif child_id.startswith(VARIANT):
+            variant = graphql_rows.variant(obj, self._parent_updated(parent))
+            self._generic("product_variants", variant, parent)
+        # Shipping lines are summed on the order (totalShippingPriceSet); nothing else to keep.
+
+    def take(self) -> Taken:
+        """Hand over the rows buffered so far (the last version of each gid) and start empty."""
+        taken, self._buffers = self._buffers, {name: {} for name in TABLES}
+        return dict(self.columns), {table: list(rows.values()) for table, rows in taken.items() if rows}
+
+    def _root(self, node: dict[str, Any]) -> None:
+        if self.resource == "customers":
+            row = bulk_rows.customer(node, self.stamp)
+            self._buffers["customers"][row[0]] = (row, None)
+        elif self.resource == "orders":
+            row = bulk_rows.order(node, self.stamp)
+            self._buffers["orders"][row[0]] = (row, None)
+            self._remember(row[0], row[ORDER_UPDATED])  # stored form: line items take it as is
+            for refund in node.get("refunds") or ():
+                self._generic("refunds", graphql_rows.refund(refund), row[0])
+                for line in nodes(refund.get("refundLineItems")):
+                    self._generic("refund_line_items",
+                                  graphql_rows.refund_line_item(line, refund["id"]), refund["id"])
+        else:
+            self._remember(node["id"], node.get("updatedAt"))
+            self._generic("products", graphql_rows.product(node), None)
+
+    def _generic(self, table: str, row: dict[str, Any], parent: str | None) -> None:
+        columns = self.columns.setdefault(table, tuple(row))
+        converters = raw_upsert.converters(self.dialect, TABLES[table][0], columns)
+        stored = tuple(row[c] if f is None else f(row[c]) for c, f in zip(columns, converters, strict=True))
+        self._buffers[table][row["shopify_gid"]] = (stored, parent)
+
+    def _remember(self, gid: str, updated_at: Any) -> None:
+        recent, older = self._updated
+        if len(recent) >= PARENT_MEMORY:
+            recent, older = {}, recent
+            self._updated = (recent, older)
+        recent[gid] = updated_at
+
+    def _parent_updated(self, gid: str) -> Any:
+        recent, older = self._updated
+        return recent.get(gid, older.get(gid))

@@ -1,0 +1,258 @@
+"""Parse and map a big bulk export in a second process while this one writes (decision 082).
+
+Parsing and mapping are about 40% of a 10^6-order backfill's CPU, and threads cannot overlap them
+with SQLite's writes (bulk_pipeline.py). Here a child Python process reads the export's bytes on
+its stdin (a pump thread feeds them as they download), maps them with the same `BulkMapper`, and
+writes each batch back on its stdout as a length-prefixed marshal (pickle for what marshal cannot
+hold), in file order, with the count of objects read so far: the batches, resume points and errors
+are those of the in-process path. The frames come only from the process started here, from our own
+code, never from input. The
+child gets no secret (a minimal environment) and dies with its pipes: if the writer stops, it is
+killed; if the worker is killed, its next write fails.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import gc
+import marshal
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import IO, Any
+
+from xsight.errors import BulkOperationError
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: the pipes keep their default size there
+    fcntl = None  # type: ignore[assignment]
+
+FRAME = struct.Struct("<cQ")  # how the data that follows is serialized, and its byte length
+MARSHAL, PICKLE = b"m", b"p"
+# Exports with fewer objects map in-process: the child's start (about 1 s) would cost more than the
+# overlap saves.
+MIN_OBJECTS = 200_000
+# Objects per batch handed over, at most: a 50,000-line SQLite transaction is written as two
+# batches, so each process holds half its rows at a time. At 10^6 orders the two processes' peak
+# was 434 MB with whole transactions, 381 MB with halves, 350 MB with fifths (the writer then
+# took 20% longer: its tables' pages interleave in the page cache).
+FRAME_OBJECTS = 25_000
+PIPE_BYTES = 1 << 20  # the child's input pipe (Linux's default limit for an unprivileged process)
+EXIT_WAIT_S = 5.0  # how long a child that sent its last batch may take to exit before it is killed
+PUMP_JOIN_S = 5.0  # how long a stopped load waits for the pump to notice (a stalled download)
+ROOT = Path(__file__).resolve().parents[3]  # holds the xsight package
+
+Batch = tuple[Any, int, bool]  # as bulk_pipeline.Batch: (mapper.take(), objects read so far, last)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Unpickling a batch allocates hundreds of thousands of tuples: collect none meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _send(out: IO[bytes], item: Any) -> None:
+    """Write one frame: marshal where it can (twice as fast as pickle both ways), else pickle."""
+    try:
+        kind, data = MARSHAL, marshal.dumps(item)
+    except ValueError:  # e.g. a datetime, or an exception
+        kind, data = PICKLE, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(FRAME.pack(kind, len(data)))
+    out.write(data)
+    out.flush()
+
+
+def _round_trips(exc: BaseException) -> bool:
+    """Whether the writer can unpickle this exception (a constructor may want other arguments)."""
+    try:
+        pickle.loads(pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: S301 - our own bytes
+    except Exception:
+        return False
+    return True
+
+
+def _read(stream: IO[bytes], size: int) -> bytes:
+    parts, left = [], size
+    while left:
+        part = stream.read(left)
+        if not part:
+            break
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
+def _receive(proc: subprocess.Popen[bytes]) -> Any:
+    assert proc.stdout is not None
+    header = _read(proc.stdout, FRAME.size)
+    kind, size = FRAME.unpack(header) if len(header) == FRAME.size else (b"", 0)
+    data = _read(proc.stdout, size)
+    if not data or len(data) < size:
+        code = proc.wait()
+        raise BulkOperationError(
+            f"The bulk mapping process stopped (exit code {code}) before the end of the export.")
+    with _gc_paused():
+        if kind == MARSHAL:
+            return marshal.loads(data)  # noqa: S302 - written by our own child process, see above
+        return pickle.loads(data)  # noqa: S301 - likewise
+
+
+def _widen(pipe: IO[bytes]) -> None:
+    """Let the child's input pipe hold PIPE_BYTES (Linux; elsewhere the default stays).
+
+    With the default 64 KiB the child runs dry about every millisecond, and each refill waits for
+    this process's GIL, which the writing thread holds for up to the 5 ms switch interval.
+    """
+    if fcntl is None:
+        return
+    with suppress(AttributeError, OSError):
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+
+
+def _coalesced(data: Iterable[bytes]) -> Iterator[bytes]:
+    """Join small chunks (a download's are a few KiB) into writes of about PIPE_BYTES."""
+    parts: list[bytes] = []
+    size = 0
+    try:
+        for chunk in data:
+            parts.append(chunk)
+            size += len(chunk)
+            if size >= PIPE_BYTES:
+                yield b"".join(parts)
+                parts, size = [], 0
+    except Exception:  # not GeneratorExit: a pump that stops writing just stops
+        if parts:  # what arrived before a broken download still counts, as it does in-process
+            yield b"".join(parts)
+        raise
+    if parts:
+        yield b"".join(parts)
+
+
+def _environment() -> dict[str, str]:
+    """What the child needs to import xsight, and nothing else (no key, token or database URL)."""
+    env = {name: os.environ[name] for name in ("PATH", "LANG", "LC_ALL", "TZ") if name in os.environ}
+    return {**env, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def frame_objects(commit_every: int) -> int:
+    """Objects per handed-over batch: `commit_every` split evenly into batches of FRAME_OBJECTS at most."""
+    parts = -(-commit_every // FRAME_OBJECTS)
+    return -(-commit_every // parts)
+
+
+def available() -> bool:
+    """Whether this process can start the mapping process (an embedded interpreter may not know its own)."""
+    return bool(sys.executable)
+
+
+def start(resource: str, dialect: str, *, skip: int, every: int) -> subprocess.Popen[bytes]:
+    """Start the mapping process (OSError if this machine cannot: the caller maps in-process)."""
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
+        [sys.executable, "-m", __name__, resource, dialect, str(every), str(skip)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_environment(), cwd=ROOT)
+
+
+def batches(proc: subprocess.Popen[bytes], data: Iterable[bytes]) -> Generator[Batch, None, None]:
+    """Yield what `bulk_pipeline.batches` yields for these JSONL bytes, mapped by `proc` (`start`).
+
+    An error reading `data` is raised after the batches read before it; an error in the child (a
+    broken line) is raised as the child raised it. The child is reaped (killed if need be) at the end.
+    """
+    failed: list[BaseException] = []
+
+    def pump() -> None:
+        assert proc.stdin is not None
+        _widen(proc.stdin)
+        try:
+            for chunk in _coalesced(data):
+                try:
+                    proc.stdin.write(chunk)
+                except (BrokenPipeError, ValueError):
+                    return  # the child stopped (its error is on its way) or the load was stopped
+        except BaseException as exc:  # from `data`: raised by the reader, in place of the last batch
+            failed.append(exc)
+        finally:
+            with suppress(OSError):
+                proc.stdin.close()
+
+    helper = threading.Thread(target=contextvars.copy_context().run, args=(pump,),
+                              name="bulk-pump", daemon=True)
+    try:
+        helper.start()
+        while True:
+            item = _receive(proc)
+            final = isinstance(item, BaseException) or item[2]
+            if final:
+                with suppress(subprocess.TimeoutExpired):
+                    proc.wait(EXIT_WAIT_S)  # it has nothing left to do but exit
+            if isinstance(item, BaseException):
+                raise item
+            if final:
+                helper.join()
+                if failed:  # the child saw the end of its input, not of the export
+                    raise failed[0]
+            yield item
+            if item[2]:
+                return
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        if helper.ident is not None:
+            helper.join(PUMP_JOIN_S)
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the mapping process unless it has ended, reap it and close its pipes (idempotent)."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    for pipe in (proc.stdin, proc.stdout):
+        if pipe is not None:
+            with suppress(OSError):
+                pipe.close()
+
+
+def main(argv: list[str]) -> int:
+    """The child: map stdin's JSONL into batches on stdout (fd 1; anything printed goes to stderr)."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    from xsight.services.ingest.bulk_map import BulkMapper, dialect_named
+    from xsight.shopify import jsonl
+
+    resource, dialect, every, skip = argv[0], argv[1], int(argv[2]), int(argv[3])
+    # Parsed objects and mapped rows hold no reference cycles: reference counting frees all of
+    # them, and the cyclic collector would only walk each batch over and over.
+    gc.disable()
+    try:
+        mapper = BulkMapper(resource, dialect_named(dialect))
+        count = 0
+        for obj in jsonl.parse_lines(os.fdopen(0, "rb", buffering=PIPE_BYTES), skip=skip):
+            mapper.add(obj)
+            count += 1
+            if count % every == 0:
+                _send(out, (mapper.take(), count, False))
+        _send(out, (mapper.take(), count, True))
+    except BrokenPipeError:
+        return 1  # the writer is gone
+    except Exception as exc:
+        _send(out, exc if _round_trips(exc) else BulkOperationError(f"{type(exc).__name__}: {exc}"))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -12,6 +12,7 @@ load began, plain INSERTs until one meets a stored row (decisions 079, 081).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Generator, Iterable
 from contextlib import closing
 from typing import Any
@@ -34,6 +35,7 @@ from xsight.services.ingest.bulk_map import FAST_COLUMNS, TABLES, BulkMapper, Ta
 from xsight.services.ingest.bulk_sql import Ids, Rows
 from xsight.shopify import jsonl
 
+logger = logging.getLogger(__name__)
 # Tables whose children in the same batch take their ids from the rows written (decision 081).
 PARENTS = frozenset(link.parent for _, link in TABLES.values() if link is not None and link.source is None)
 Pipeline = Callable[[BulkMapper, int], Generator[bulk_pipeline.Batch, None, None]]
@@ -170,8 +172,13 @@ def load_jsonl(session: Session | scoped_session[Any], shop_id: int, resource: s
     if expected - skip >= bulk_process.MIN_OBJECTS and bulk_process.available():
         try:
             proc = bulk_process.start(resource, session.connection().dialect.name, skip=skip, every=frame)
-        except OSError:  # no process to be had (a limit, no memory): map here, as for a small export
+        except OSError as exc:  # no process to be had (a limit, no memory): map here, as for a small export
+            logger.warning("bulk mapping process not started (%s); mapping %s in the worker",
+                           type(exc).__name__, resource)
             proc = None
+        else:
+            logger.info("bulk mapping process %d started for %d %s objects", proc.pid,
+                        expected - skip, resource)
     if proc is None:
         return load(session, shop_id, resource, jsonl.parse_lines(jsonl.lines(data), skip=skip),
                     commit_every=commit_every, on_commit=on_commit)

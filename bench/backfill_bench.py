@@ -5,8 +5,9 @@ Writes Shopify-shaped bulk JSONL (customers; orders with line items as child lin
 then times, each in a fresh process so peak RSS is its own:
   ceiling  - json.loads every line and insert plain tuples with the driver (executemany / COPY);
   ceiling-orjson - the same with orjson, the parser XSight uses;
-  xsight   - the real path: parse (orjson) -> bulk_load (stored tuples, newest-wins upserts,
-             parent ids resolved in SQL) -> commit every 5,000 lines -> link orders to customers;
+  xsight   - the real path: parse (orjson, in a child process) -> bulk_load (stored tuples,
+             newest-wins upserts, parent ids resolved in SQL) -> commit every 50,000 (SQLite)
+             or 20,000 (PostgreSQL) lines -> link orders to customers;
              then, timed apart, the end-of-backfill rollups.rebuild.
 """
 

@@ -15,6 +15,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.services.ingest.test_bulk_load import CUSTOMERS, FIXTURES, LINES, ORDERS, money, stored
+from xsight.config import project_root
 from xsight.errors import BulkOperationError, ShopifyNetworkError
 from xsight.extensions import db
 from xsight.models import (
@@ -290,7 +291,7 @@ def test_the_child_process_works_under_gevent(tmp_path: Path) -> None:
     """Production workers are greenlets (gevent's monkey-patching): its subprocess and pipes."""
     url = f"sqlite:///{tmp_path / 'gevent.sqlite3'}"
     out = subprocess.run([sys.executable, "-c", GEVENT_LOAD, url, str(tmp_path / "instance")],
-                         cwd=bulk_process.ROOT, capture_output=True, text=True, timeout=120, check=True)
+                         cwd=project_root(), capture_output=True, text=True, timeout=120, check=True)
     assert orjson.loads(out.stdout.strip().splitlines()[-1]) == [600, 400]
 
 

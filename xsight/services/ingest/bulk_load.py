@@ -31,7 +31,7 @@ from xsight.services.ingest import (
     bulk_sqlite,
     sqlite_indexes,
 )
-from xsight.services.ingest.bulk_map import FAST_COLUMNS, TABLES, BulkMapper, Taken
+from xsight.services.ingest.bulk_map import TABLES, BulkMapper, Columns, Taken
 from xsight.services.ingest.bulk_sql import Ids, Rows
 from xsight.shopify import jsonl
 
@@ -50,7 +50,7 @@ class BulkLoader:
         self.postgres = self.dialect.name == "postgresql"
         self.mapper = BulkMapper(resource, self.dialect)
         self.written: dict[str, int] = {}
-        self._columns: dict[str, tuple[str, ...]] = dict(FAST_COLUMNS)
+        self._columns: Columns = {}  # each table's column order, as its mapper hands it over
         # Plain INSERTs into the tables where the shop had no row yet (decisions 079, 081).
         self._new_rows = {name for name, (table, _) in TABLES.items() if session.execute(
             select(table.c.id).where(table.c.shop_id == shop_id).limit(1)).first() is None}
@@ -175,7 +175,6 @@ def load_jsonl(session: Session | scoped_session[Any], shop_id: int, resource: s
         except OSError as exc:  # no process to be had (a limit, no memory): map here, as for a small export
             logger.warning("bulk mapping process not started (%s); mapping %s in the worker",
                            type(exc).__name__, resource)
-            proc = None
         else:
             logger.info("bulk mapping process %d started for %d %s objects", proc.pid,
                         expected - skip, resource)

@@ -24,10 +24,11 @@ import sys
 import threading
 from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from pathlib import Path
 from typing import IO, Any
 
+from xsight.config import project_root
 from xsight.errors import BulkOperationError
+from xsight.services.ingest.bulk_pipeline import Batch
 
 try:
     import fcntl
@@ -47,9 +48,6 @@ FRAME_OBJECTS = 25_000
 PIPE_BYTES = 1 << 20  # the child's input pipe (Linux's default limit for an unprivileged process)
 EXIT_WAIT_S = 5.0  # how long a child that sent its last batch may take to exit before it is killed
 PUMP_JOIN_S = 5.0  # how long a stopped load waits for the pump to notice (a stalled download)
-ROOT = Path(__file__).resolve().parents[3]  # holds the xsight package
-
-Batch = tuple[Any, int, bool]  # as bulk_pipeline.Batch: (mapper.take(), objects read so far, last)
 
 
 @contextmanager
@@ -144,7 +142,7 @@ def _coalesced(data: Iterable[bytes]) -> Iterator[bytes]:
 def _environment() -> dict[str, str]:
     """What the child needs to import xsight, and nothing else (no key, token or database URL)."""
     env = {name: os.environ[name] for name in ("PATH", "LANG", "LC_ALL", "TZ") if name in os.environ}
-    return {**env, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    return {**env, "PYTHONPATH": str(project_root()), "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def frame_objects(commit_every: int) -> int:
@@ -162,7 +160,7 @@ def start(resource: str, dialect: str, *, skip: int, every: int) -> subprocess.P
     """Start the mapping process (OSError if this machine cannot: the caller maps in-process)."""
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
         [sys.executable, "-m", __name__, resource, dialect, str(every), str(skip)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_environment(), cwd=ROOT)
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_environment(), cwd=project_root())
 
 
 def batches(proc: subprocess.Popen[bytes], data: Iterable[bytes]) -> Generator[Batch, None, None]:
@@ -208,11 +206,9 @@ def batches(proc: subprocess.Popen[bytes], data: Iterable[bytes]) -> Generator[B
             if item[2]:
                 return
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        stop(proc)  # a pump still writing then fails at once
         if helper.ident is not None:
             helper.join(PUMP_JOIN_S)
-        stop(proc)
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:

@@ -109,6 +109,33 @@ def test_written_ids_are_read_only_from_the_shop_and_the_range(app: Flask,
         cursor.close()
 
 
+def test_ids_of_plain_inserts_come_from_their_positions_once_both_ends_agree(
+        app: Flask, make_shop: Callable[..., Shop]) -> None:
+    shop, other = make_shop(), make_shop()
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite reads the ids back; PostgreSQL's statement returns them")
+        via_loader(shop.id, "orders", [order(1), order(2), order(3)], commit_every=10)
+        db.session.commit()
+        ids = dict(db.session.execute(select(Order.shopify_gid, Order.id)
+                                      .where(Order.shop_id == shop.id)).all())
+        gids = [f"gid://shopify/Order/{n}" for n in (1, 2, 3)]
+        raw = db.session.connection().connection.dbapi_connection
+        cursor = raw.cursor()  # type: ignore[union-attr]
+        assert bulk_sqlite.written(cursor, "orders", shop.id, 3, gids) == ids
+        # Ends that disagree (rows not inserted in this order, or another shop's): read back instead.
+        ran: list[str] = []
+        raw.set_trace_callback(ran.append)  # type: ignore[union-attr]
+        assert bulk_sqlite.written(cursor, "orders", shop.id, 3, gids[::-1]) == ids
+        raw.set_trace_callback(None)  # type: ignore[union-attr]
+        assert bulk_sqlite.written(cursor, "orders", other.id, 3, gids) == {}
+        read_back = [sql for sql in ran if "BETWEEN" in sql]
+        plan = " ".join(str(row[-1]) for row in cursor.execute(f"EXPLAIN QUERY PLAN {read_back[0]}"))
+        cursor.close()
+    # By rowid, not the (shop_id, shopify_gid) index, which walks every row of the shop per batch.
+    assert len(read_back) == 1 and "INTEGER PRIMARY KEY" in plan, plan
+
+
 def test_a_first_load_meeting_a_stored_order_mid_batch_converges(
         app: Flask, make_shop: Callable[..., Shop]) -> None:
     """Batch 2's plain INSERTs stop at order 5 (a webhook stored it, newer): order 4 is already in,

@@ -31,19 +31,31 @@ def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, 
         params = (head + row + (known(gid), shop, gid) for row, gid in rows)  # type: ignore[arg-type]
     cursor.executemany(sql, params)
     if parent:
-        ids[table] = written(cursor, table, shop, len(rows))
+        gids = [row[columns.index("shopify_gid")] for row, _ in rows] if new_rows else None
+        ids[table] = written(cursor, table, shop, len(rows), gids)
 
 
-def written(cursor: Any, table: str, shop_id: int, count: int) -> dict[str, int]:
+def written(cursor: Any, table: str, shop_id: int, count: int,
+            gids: list[str] | None = None) -> dict[str, int]:
     """Return gid -> id of the rows the last statement inserted (those it updated are looked up).
 
     SQLite numbers new rows on from the largest rowid, and the transaction holds the write lock,
-    so they are the `count` ids up to the last one inserted. Any row of the shop in that range maps
-    its own gid to its own id, so a gap (or a batch of updates) costs only look-ups, never a wrong id.
+    so they are the `count` ids up to the last one inserted. After plain INSERTs of `gids` (every
+    row inserted, in order) the ids are those positions, once the rows at both ends show it; else
+    any row of the shop in that range maps its own gid to its own id, so a gap (or a batch of
+    updates) costs only look-ups, never a wrong id. The range is read through the rowid (`+shop_id`
+    keeps the planner off the (shop_id, shopify_gid) index, which would walk every row of the shop
+    at each batch: 5.7 of 43 s at 10^6 orders).
     """
     last = cursor.execute("SELECT last_insert_rowid()").fetchone()[0]
+    first = last - count + 1
+    if gids and len(gids) == count:
+        ends = cursor.execute(f"SELECT id, shopify_gid FROM {table} WHERE id IN (?, ?) "  # noqa: S608
+                              "AND +shop_id = ?", (first, last, shop_id)).fetchall()
+        if sorted(ends) == sorted({(first, gids[0]), (last, gids[-1])}):
+            return dict(zip(gids, range(first, last + 1), strict=True))
     return dict(cursor.execute(f"SELECT shopify_gid, id FROM {table} "  # noqa: S608 - our table name
-                               "WHERE shop_id = ? AND id BETWEEN ? AND ?", (shop_id, last - count + 1, last)))
+                               "WHERE id BETWEEN ? AND ? AND +shop_id = ?", (first, last, shop_id)))
 
 
 def met_stored_row(exc: BaseException) -> bool:

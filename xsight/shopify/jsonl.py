@@ -113,12 +113,21 @@ def parse_lines(lines: Iterable[str | bytes], skip: int = 0) -> Iterator[dict[st
 
     The first `skip` objects (non-blank lines) are passed over unparsed: a resumed load's start.
     """
+    loads = orjson.loads
     for number, line in enumerate(lines, start=1):
-        if line.strip():
-            if skip:
+        if skip:
+            if line.strip():
                 skip -= 1
-                continue
-            yield _parse_line(line, number)
+            continue
+        try:  # inline: 3 million lines per 10^6 orders
+            obj = loads(line)
+        except orjson.JSONDecodeError:
+            if not line.strip():
+                continue  # a blank line
+            raise BulkOperationError(f"Line {number} of the bulk result is not valid JSON.") from None
+        if not isinstance(obj, dict):
+            raise BulkOperationError(f"Line {number} of the bulk result is not a JSON object.")
+        yield obj
 
 
 def lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -165,13 +174,3 @@ def assemble(objects: Iterable[dict[str, Any]], window: int = DEFAULT_WINDOW_LIN
 def _forget(owner: dict[str, str], group: Group) -> None:
     for child in group.children:
         owner.pop(str(child.get("id")), None)
-
-
-def _parse_line(line: str | bytes, number: int) -> dict[str, Any]:
-    try:
-        obj = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        raise BulkOperationError(f"Line {number} of the bulk result is not valid JSON.") from None
-    if not isinstance(obj, dict):
-        raise BulkOperationError(f"Line {number} of the bulk result is not a JSON object.")
-    return obj

@@ -76,7 +76,7 @@ def load(shop_id: int, resource: str, lines: list[bytes], *, child: bool, skip: 
         commits.append(count)
         db.session.commit()
 
-    expected = bulk_process.MIN_OBJECTS + skip if child else len(lines)
+    expected = max(bulk_process.MIN_OBJECTS.values()) + skip if child else len(lines)
     count = bulk_load.load_jsonl(db.session, shop_id, resource,
                                  chunked(lines) if data is None else data, skip=skip,
                                  expected=expected, commit_every=commit_every, on_commit=committed)
@@ -150,7 +150,7 @@ def test_a_broken_line_is_raised_after_the_batches_before_it(
         commits: list[int] = []
         with pytest.raises(BulkOperationError, match="Line 151 of the bulk result is not valid JSON"):
             bulk_load.load_jsonl(db.session, shop.id, "orders", chunked(broken),
-                                 expected=bulk_process.MIN_OBJECTS, commit_every=50,
+                                 expected=max(bulk_process.MIN_OBJECTS.values()), commit_every=50,
                                  on_commit=lambda n: (commits.append(n), db.session.commit()))
         db.session.rollback()
         assert commits == [50, 100, 150]
@@ -176,7 +176,7 @@ def test_a_broken_download_is_raised_in_place_of_the_last_batch(
         commits: list[int] = []
         with pytest.raises(type(error), match=str(error)):
             bulk_load.load_jsonl(db.session, shop.id, "orders", download(),
-                                 expected=bulk_process.MIN_OBJECTS, commit_every=50,
+                                 expected=max(bulk_process.MIN_OBJECTS.values()), commit_every=50,
                                  on_commit=lambda n: (commits.append(n), db.session.commit()))
         db.session.rollback()
         assert commits == [50, 100]  # the 20 objects read after them were not the export's end
@@ -215,7 +215,7 @@ def test_a_writer_that_stops_stops_the_child(app: Flask, make_shop: Callable[...
     try:
         with app.app_context(), pytest.raises(RuntimeError, match="worker died"):
             bulk_load.load_jsonl(db.session, shop.id, "orders", endless,
-                                 expected=bulk_process.MIN_OBJECTS, commit_every=50,
+                                 expected=max(bulk_process.MIN_OBJECTS.values()), commit_every=50,
                                  on_commit=lambda _n: None)
     finally:
         signal.alarm(0)
@@ -278,7 +278,7 @@ with app.app_context():
     db.session.add(shop)
     db.session.commit()
     count = bulk_load.load_jsonl(db.session, shop.id, "orders", chunked(orders_export(200)),
-                                 expected=bulk_process.MIN_OBJECTS, commit_every=64,
+                                 expected=max(bulk_process.MIN_OBJECTS.values()), commit_every=64,
                                  on_commit=lambda _n: db.session.commit())
     db.session.commit()
     lines = db.session.scalar(select(func.count()).select_from(OrderLineItem).where(
@@ -307,3 +307,11 @@ def test_a_transaction_bigger_than_a_frame_is_written_in_several(
         assert load(child.id, "orders", orders, child=True)[1] == [51, 102, 153, 204, 255]
         for model in (Order, OrderLineItem, Refund, RefundLineItem):
             assert stored(model.__table__, child.id) == stored(model.__table__, inline.id)
+
+
+def test_only_exports_big_enough_for_their_resource_get_a_process() -> None:
+    """Customers map cheaply: the process pays off from 350,000 of them, orders from 200,000 objects."""
+    assert not bulk_process.worthwhile("customers", 200_000)
+    assert bulk_process.worthwhile("customers", 350_000)
+    assert bulk_process.worthwhile("orders", 200_000) and bulk_process.worthwhile("products", 200_000)
+    assert not bulk_process.worthwhile("orders", 199_999)

@@ -164,12 +164,12 @@ def load_jsonl(session: Session | scoped_session[Any], shop_id: int, resource: s
                on_commit: Callable[[int], None]) -> int:
     """Write a JSONL export given as bytes, after its first `skip` objects; return the objects written.
 
-    When `expected` (the export's object count) leaves at least bulk_process.MIN_OBJECTS to write,
+    When `expected` (the export's object count) leaves enough to write (bulk_process.MIN_OBJECTS),
     a child process parses and maps while this one writes (decision 082); otherwise as `load`.
     """
     frame = bulk_process.frame_objects(commit_every)
     proc = None
-    if expected - skip >= bulk_process.MIN_OBJECTS and bulk_process.available():
+    if bulk_process.worthwhile(resource, expected - skip):
         try:
             proc = bulk_process.start(resource, session.connection().dialect.name, skip=skip, every=frame)
         except OSError as exc:  # no process to be had (a limit, no memory): map here, as for a small export

@@ -8,7 +8,7 @@ Only the helper touches `objects` and the loader's buffers until it hands a batc
 calling thread touches the database. At most `AHEAD` finished batches wait, so memory stays
 bounded (one batch written, `AHEAD` waiting, one being mapped). Under gevent's monkey-patching the
 helper is a greenlet and the queue cooperative: the same order of events, less overlap.
-Exports of bulk_process.MIN_OBJECTS or more are mapped in a child process instead (decision 082).
+Big exports (bulk_process.MIN_OBJECTS) are mapped in a child process instead (decision 082).
 """
 
 from __future__ import annotations

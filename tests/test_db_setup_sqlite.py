@@ -1,12 +1,15 @@
-"""SQLite connection set-up: None binds through an identity adapter; page-cache blocks put settings back."""
+"""SQLite connection set-up: None binds through an identity adapter; page-cache blocks put settings back;
+new files get big pages."""
 
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from xsight import db_setup
 from xsight.extensions import db
@@ -36,3 +39,16 @@ def test_the_page_cache_block_sets_and_puts_back_cache_and_map(app: Flask) -> No
         with db_setup.sqlite_page_cache(db.session, 8192, mmap=False):
             assert settings() == (-8192, 0)
         assert settings() == before
+
+
+def test_a_new_database_file_gets_big_pages_and_an_existing_one_keeps_its_own(tmp_path: Path) -> None:
+    old = tmp_path / "old.sqlite3"
+    with closing(sqlite3.connect(old)) as conn:
+        conn.execute("CREATE TABLE t (a)")  # 4 KiB pages, written before XSight opened it
+    for path, size in ((tmp_path / "new.sqlite3", db_setup.SQLITE_PAGE_SIZE), (old, 4096)):
+        engine = create_engine(f"sqlite:///{path}")
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE IF NOT EXISTS u (a)"))
+            assert conn.execute(text("PRAGMA page_size")).scalar_one() == size
+            assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
+        engine.dispose()

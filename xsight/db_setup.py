@@ -27,6 +27,10 @@ SQLITE_DEFAULT_CACHE = -2000  # SQLite's own default: 2,000 KiB
 # Read the database file through a memory map of up to this many bytes instead of read() calls into
 # a 2 MB page cache: a scan of 200k customer rows spent 40% of its CPU time copying pages.
 SQLITE_MMAP_BYTES = 512 * 1024 * 1024
+# The page size of a new database file (an existing file keeps its own): at 10^6 orders a bulk load
+# into 16 KiB pages built its indexes in 4.8 instead of 6.5-7.9 s and committed in 1.7 instead of
+# 2.8 s (fewer, fuller pages to split, write and checkpoint), decision 083.
+SQLITE_PAGE_SIZE = 16_384
 
 
 def _null(value: None) -> None:
@@ -42,10 +46,12 @@ sqlite3.register_adapter(type(None), _null)
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """Turn on WAL, foreign keys, a busy timeout and memory-mapped reads for every SQLite connection."""
+    """Turn on WAL, foreign keys, a busy timeout and memory-mapped reads for every SQLite connection
+    (and 16 KiB pages for a new file)."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")  # no effect once the file has pages
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")

@@ -23,11 +23,24 @@ def test_stamps_equal_the_parsed_and_formatted_time(value: str) -> None:
 
 @pytest.mark.parametrize("value", ["2026-13-01T10:00:00Z", "2026-01-01T25:00:00Z",
                                    "2026-01-01X10:00:0xZ", "2026-01-01T10:00:00",
-                                   "2026-01-01T10:00+01Z"])
+                                   "2026-01-01T10:00+01Z", "2026-02-29T10:00:00Z",
+                                   "2026-01-01T10:00:60Z", "2026-01-01T10:60:00Z",
+                                   "\uff12026-01-01T10:00:00Z"])
 def test_a_malformed_or_zoneless_stamp_is_refused(value: str) -> None:
     for stamp in (sqlite_stamp, postgres_stamp):
         with pytest.raises(ValueError):
             stamp(value)
+
+
+def test_a_day_refused_once_is_refused_again_and_a_known_day_takes_any_valid_time() -> None:
+    """The fast path remembers the days it has validated: never one that failed."""
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            sqlite_stamp("2027-02-29T00:00:00Z")
+    assert sqlite_stamp("2028-02-29T23:59:59Z") == "2028-02-29 23:59:59.000000"
+    assert sqlite_stamp("2028-02-29T00:00:00Z") == "2028-02-29 00:00:00.000000"
+    with pytest.raises(ValueError):
+        sqlite_stamp("2028-02-29T24:00:00Z")
 
 
 def test_flags_are_plain_integers() -> None:

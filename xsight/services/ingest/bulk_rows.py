@@ -10,8 +10,9 @@ back to the generic converters, so the fast path never guesses.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +24,6 @@ EMPTY_TAGS = "[]"
 MONEY_DECIMALS = 4  # stored units are 1/10,000 (xsight.models.types.MONEY_SCALE)
 AMOUNT_CACHE = 1 << 14  # distinct amount strings remembered (bounded: about 2 MB)
 STORED_STAMP_CHARS = len("2026-01-01 00:00:00.000000")
-UTC_STAMP_CHARS = len("2026-01-01T00:00:00Z")
 
 CUSTOMER_COLUMNS = (
     "shopify_gid", "first_name", "last_name", "email", "email_marketing_state", "phone",
@@ -40,24 +40,31 @@ LINE_ITEM_COLUMNS = (
     "original_unit_price", "total_discount", "total_tax", "is_gift_card", "shopify_updated_at")
 
 
-def _utc_seconds(value: Any) -> str | None:
-    """Return "YYYY-MM-DDTHH:MM:SS" of a bulk export's usual UTC stamp ("…Z"), validated; else None.
+# A bulk export's usual UTC stamp, "YYYY-MM-DDTHH:MM:SSZ", in ASCII digits; only that exact layout
+# (`fromisoformat` also reads week dates and basic forms of the same length: the general path).
+_UTC_LAYOUT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z").fullmatch
+_DAYS_KEPT = 1 << 16  # calendar dates known valid (a shop's orders share their days)
+_valid_days: set[str] = set()
 
-    Only that exact layout: `fromisoformat` also reads week dates and basic forms of the same
-    length, which the general path converts.
-    """
-    if (isinstance(value, str) and len(value) == UTC_STAMP_CHARS and value[-1] == "Z"
-            and value[4] == value[7] == "-" and value[10] == "T" and value[13] == value[16] == ":"):
-        datetime.fromisoformat(value[:-1])  # raises on anything that is not a date and time
-        return value[:-1]
-    return None
+
+def _utc_seconds(value: Any) -> str | None:
+    """Return "YYYY-MM-DDTHH:MM:SS" of a bulk export's usual UTC stamp ("…Z"), validated; else None."""
+    if value.__class__ is not str or not _UTC_LAYOUT(value):
+        return None
+    day = value[:10]
+    if day not in _valid_days:
+        date.fromisoformat(day)  # raises on a day that is not in the calendar (2026-02-30)
+        if len(_valid_days) >= _DAYS_KEPT:
+            _valid_days.clear()
+        _valid_days.add(day)
+    return value[:-1]
 
 
 def sqlite_stamp(value: Any) -> str | None:
     """Return a Shopify timestamp as SQLite's stored UTC text (what UTCDateTime writes)."""
     if not value:
         return None
-    if seconds := _utc_seconds(value):  # 0.4 µs instead of 1.5 µs: 3.4M stamps per 1M orders
+    if seconds := _utc_seconds(value):  # ~0.3 µs instead of 1.5 µs: 3.4M stamps per 1M orders
         return f"{seconds[:10]} {seconds[11:]}.000000"
     parsed = datetime.fromisoformat(value) if isinstance(value, str) else values.timestamp(value)
     if parsed is None or parsed.tzinfo is None:

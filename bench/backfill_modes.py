@@ -86,7 +86,7 @@ def xsight(folder: Path, url: str) -> dict[str, float]:
     from xsight.models import Customer, Order, OrderLineItem, Shop
     from xsight.services import rollups
     from xsight.services.backfill import COMMIT_EVERY_LINES, SQLITE_COMMIT_EVERY_LINES
-    from xsight.services.ingest import bulk_load
+    from xsight.services.ingest import bulk_load, bulk_mapping
     from xsight.services.ingest.writer import link_orders_to_customers
 
     settings = load_settings(environ={}, XSIGHT_ENV="test", DATABASE_URL=url,
@@ -105,15 +105,18 @@ def xsight(folder: Path, url: str) -> dict[str, float]:
         files = (("customers", folder / "customers.jsonl"), ("orders", folder / "orders.jsonl"))
         # The export's object count, which a backfill has from its bulk operation (not timed).
         expected = {kind: sum(1 for line in path.open("rb") if line.strip()) for kind, path in files}
+        exports = [(kind, expected[kind], 0) for kind, _ in files]
         with PeakRss() as load_peak:
             started, cpu = time.perf_counter(), time.process_time() + children_cpu()  # app is up
-            for kind, path in files:
-                with path.open("rb") as handle:
-                    bulk_load.load_jsonl(db.session, shop.id, kind,
-                                         iter(lambda h=handle: h.read(READ_BYTES), b""),
-                                         expected=expected[kind], commit_every=commit_every,
-                                         on_commit=lambda _count: db.session.commit())
-                db.session.commit()
+            with bulk_mapping.Ahead(db.session, exports, commit_every) as ahead:  # as backfill.run
+                for kind, path in files:
+                    with path.open("rb") as handle:
+                        bulk_load.load_jsonl(db.session, shop.id, kind,
+                                             iter(lambda h=handle: h.read(READ_BYTES), b""),
+                                             expected=expected[kind], commit_every=commit_every,
+                                             on_commit=lambda _count: db.session.commit(),
+                                             process=ahead.process_for(kind))
+                    db.session.commit()
             link_orders_to_customers(db.session, shop.id)
             db.session.commit()
             seconds = time.perf_counter() - started

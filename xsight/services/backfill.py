@@ -15,7 +15,7 @@ from xsight.extensions import db
 from xsight.models import Order, Refund, Shop, SyncRun, WebhookDelivery
 from xsight.models.types import utcnow
 from xsight.services import rollups, sync_runs
-from xsight.services.ingest import bulk_load, tombstones
+from xsight.services.ingest import bulk_load, bulk_mapping, tombstones
 from xsight.services.ingest.bulk_groups import write_refunds
 from xsight.services.ingest.writer import Writer, link_orders_to_customers
 from xsight.services.shopify_app import http_client
@@ -59,8 +59,12 @@ def run(run: SyncRun, *, commit_every: int | None = None) -> None:
     total = sum(int(run.checkpoint[r]["objects"]) for r in RESOURCES)
     sync_runs.progress(run, total=total)
     sqlite = db.session.get_bind().dialect.name == "sqlite"
-    for resource in RESOURCES:
-        _write(run, resource, commit_every or (SQLITE_COMMIT_EVERY_LINES if sqlite else COMMIT_EVERY_LINES))
+    every = commit_every or (SQLITE_COMMIT_EVERY_LINES if sqlite else COMMIT_EVERY_LINES)
+    exports = [(r, int(_state(run, r).get("objects", 0)), int(_state(run, r).get("lines_done", 0)))
+               for r in RESOURCES if not _state(run, r).get("written")]
+    with bulk_mapping.Ahead(db.session, exports, every) as ahead:  # decision 083
+        for resource in RESOURCES:
+            _write(run, resource, every, ahead)
     _refund_details(run, client)
     tombstones.purge(db.session, shop.id)  # deleted while Shopify exported them
     link_orders_to_customers(db.session, shop.id)
@@ -140,7 +144,7 @@ def _export_bytes(url: str | None) -> Iterator[bytes]:
     return jsonl.stream_bytes(http_client(), url) if url else iter(())
 
 
-def _write(run: SyncRun, resource: str, commit_every: int) -> None:
+def _write(run: SyncRun, resource: str, commit_every: int, ahead: bulk_mapping.Ahead) -> None:
     state = _state(run, resource)
     if state.get("written"):
         return
@@ -157,7 +161,8 @@ def _write(run: SyncRun, resource: str, commit_every: int) -> None:
 
     count = bulk_load.load_jsonl(db.session, run.shop_id, resource, _export_bytes(state.get("url")),
                                  skip=safe, expected=int(state.get("objects", 0)),
-                                 commit_every=commit_every, on_commit=committed)
+                                 commit_every=commit_every, on_commit=committed,
+                                 process=ahead.process_for(resource))
     state.update(written=True, lines_done=safe + count)
     sync_runs.progress(run, processed=done_before + safe + count, checkpoint={resource: state})
 

@@ -12,7 +12,7 @@ load began, plain INSERTs until one meets a stored row (decisions 079, 081).
 
 from __future__ import annotations
 
-import logging
+import subprocess
 from collections.abc import Callable, Generator, Iterable
 from contextlib import closing
 from typing import Any
@@ -24,6 +24,7 @@ from xsight.db_setup import sqlite_bulk_write
 from xsight.models.types import utcnow
 from xsight.services import locks
 from xsight.services.ingest import (
+    bulk_mapping,
     bulk_pipeline,
     bulk_postgres,
     bulk_process,
@@ -35,7 +36,6 @@ from xsight.services.ingest.bulk_map import TABLES, BulkMapper, Columns, Taken
 from xsight.services.ingest.bulk_sql import Ids, Rows
 from xsight.shopify import jsonl
 
-logger = logging.getLogger(__name__)
 # Tables whose children in the same batch take their ids from the rows written (decision 081).
 PARENTS = frozenset(link.parent for _, link in TABLES.values() if link is not None and link.source is None)
 Pipeline = Callable[[BulkMapper, int], Generator[bulk_pipeline.Batch, None, None]]
@@ -161,23 +161,22 @@ def load(session: Session | scoped_session[Any], shop_id: int, resource: str,
 
 def load_jsonl(session: Session | scoped_session[Any], shop_id: int, resource: str,
                data: Iterable[bytes], *, skip: int = 0, expected: int = 0, commit_every: int,
-               on_commit: Callable[[int], None]) -> int:
+               on_commit: Callable[[int], None], process: subprocess.Popen[bytes] | None = None) -> int:
     """Write a JSONL export given as bytes, after its first `skip` objects; return the objects written.
 
     When `expected` (the export's object count) leaves enough to write (bulk_process.MIN_OBJECTS),
-    a child process parses and maps while this one writes (decision 082); otherwise as `load`.
+    a child process parses and maps while this one writes (decision 082): `process` if one was
+    started ahead for this load (bulk_mapping.py), else one started here; otherwise as `load`.
     """
     frame = bulk_process.frame_objects(commit_every)
-    proc = None
-    if bulk_process.worthwhile(resource, expected - skip):
-        try:
-            proc = bulk_process.start(resource, session.connection().dialect.name, skip=skip, every=frame)
-        except OSError as exc:  # no process to be had (a limit, no memory): map here, as for a small export
-            logger.warning("bulk mapping process not started (%s); mapping %s in the worker",
-                           type(exc).__name__, resource)
-        else:
-            logger.info("bulk mapping process %d started for %d %s objects", proc.pid,
-                        expected - skip, resource)
+    proc = process
+    if proc is not None and not bulk_process.started_for(proc, resource, session.connection().dialect.name,
+                                                         skip=skip, every=frame):
+        bulk_process.stop(proc)  # started for another load: never feed it this one
+        proc = None
+    if proc is None:
+        proc = bulk_mapping.start_mapping(session, resource, expected=expected, skip=skip,
+                                          commit_every=commit_every)
     if proc is None:
         return load(session, shop_id, resource, jsonl.parse_lines(jsonl.lines(data), skip=skip),
                     commit_every=commit_every, on_commit=on_commit)

@@ -172,6 +172,12 @@ def start(resource: str, dialect: str, *, skip: int, every: int) -> subprocess.P
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_environment(), cwd=project_root())
 
 
+def started_for(proc: subprocess.Popen[bytes], resource: str, dialect: str, *, skip: int, every: int) -> bool:
+    """Whether `proc` (from `start`, still running) maps this load: resource, dialect, skip and batches."""
+    args = [str(arg) for arg in proc.args] if isinstance(proc.args, list) else []
+    return args[-4:] == [resource, dialect, str(every), str(skip)] and proc.poll() is None
+
+
 def batches(proc: subprocess.Popen[bytes], data: Iterable[bytes]) -> Generator[Batch, None, None]:
     """Yield what `bulk_pipeline.batches` yields for these JSONL bytes, mapped by `proc` (`start`).
 

@@ -1,0 +1,94 @@
+"""A big export's mapping process is started ahead, while a smaller load maps in-process (decision 083)."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+
+import orjson
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from tests.services.ingest.test_bulk_load import CUSTOMERS
+from tests.services.ingest.test_bulk_process import chunked, orders_export, popens  # noqa: F401 - fixture
+from xsight.extensions import db
+from xsight.models import Customer, OrderLineItem, Shop
+from xsight.services.ingest import bulk_load, bulk_mapping, bulk_process
+
+ORDERS = orders_export(120)
+CUSTOMER_LINES = [orjson.dumps(c) for c in CUSTOMERS]
+
+
+@pytest.fixture(autouse=True)
+def thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Customers map in-process, orders and products in a process, at these test sizes."""
+    monkeypatch.setattr(bulk_process, "MIN_OBJECTS", {"customers": 10**9, "orders": 100, "products": 100})
+
+
+def write(shop_id: int, resource: str, lines: list[bytes], ahead: bulk_mapping.Ahead, skip: int = 0) -> int:
+    count = bulk_load.load_jsonl(db.session, shop_id, resource, chunked(lines), skip=skip,
+                                 expected=len(lines), commit_every=50,
+                                 on_commit=lambda _n: db.session.commit(),
+                                 process=ahead.process_for(resource))
+    db.session.commit()
+    return count
+
+
+def test_the_orders_process_starts_during_the_customers_load_and_maps_the_orders(
+        app: Flask, make_shop: Callable[..., Shop], popens: list[subprocess.Popen[bytes]]) -> None:  # noqa: F811
+    shop = make_shop()
+    exports = [("customers", len(CUSTOMER_LINES), 0), ("products", 0, 0), ("orders", len(ORDERS), 0)]
+    with app.app_context(), bulk_mapping.Ahead(db.session, exports, 50) as ahead:
+        assert ahead.process_for("customers") is None  # maps in-process, so the orders' process starts
+        assert len(popens) == 1 and popens[0].poll() is None
+        assert write(shop.id, "customers", CUSTOMER_LINES, ahead) == len(CUSTOMER_LINES)
+        assert write(shop.id, "products", [], ahead) == 0  # no process started for a second load
+        assert len(popens) == 1
+        assert write(shop.id, "orders", ORDERS, ahead) == len(ORDERS)
+        lines = db.session.scalar(select(func.count()).select_from(OrderLineItem).where(
+            OrderLineItem.shop_id == shop.id, OrderLineItem.order_id.is_not(None)))
+        customers = db.session.scalar(select(func.count()).select_from(Customer).where(
+            Customer.shop_id == shop.id))
+    assert len(popens) == 1 and popens[0].returncode == 0  # the process started ahead did the orders
+    assert lines == 240 and customers == len(CUSTOMERS)
+
+
+def test_a_process_started_ahead_and_not_used_is_stopped(
+        app: Flask, make_shop: Callable[..., Shop], popens: list[subprocess.Popen[bytes]]) -> None:  # noqa: F811
+    shop = make_shop()
+    exports = [("customers", len(CUSTOMER_LINES), 0), ("orders", len(ORDERS), 0)]
+    with app.app_context(), pytest.raises(RuntimeError, match="customers failed"), \
+            bulk_mapping.Ahead(db.session, exports, 50) as ahead:
+        ahead.process_for("customers")
+        assert shop.id and len(popens) == 1
+        raise RuntimeError("customers failed")
+    assert popens[0].returncode is not None and popens[0].returncode != 0  # killed and reaped
+
+
+def test_a_process_started_for_another_load_is_replaced(
+        app: Flask, make_shop: Callable[..., Shop], popens: list[subprocess.Popen[bytes]]) -> None:  # noqa: F811
+    """Started for a load from the start, given a resumed one: a fresh process maps the rest."""
+    shop = make_shop()
+    with app.app_context():
+        bulk_load.load_jsonl(db.session, shop.id, "orders", chunked(ORDERS[:60]), expected=60,
+                             commit_every=50, on_commit=lambda _n: None)  # in-process: under 100
+        db.session.commit()
+        stale = bulk_mapping.start_mapping(db.session, "orders", expected=len(ORDERS), commit_every=50)
+        assert stale is not None
+        count = bulk_load.load_jsonl(db.session, shop.id, "orders", chunked(ORDERS), skip=60,
+                                     expected=len(ORDERS), commit_every=50,
+                                     on_commit=lambda _n: db.session.commit(), process=stale)
+        db.session.commit()
+        lines = db.session.scalar(select(func.count()).select_from(OrderLineItem).where(
+            OrderLineItem.shop_id == shop.id, OrderLineItem.order_id.is_not(None)))
+    assert count == len(ORDERS) - 60 and lines == 240
+    assert len(popens) == 2 and popens[0].returncode != 0 and popens[1].returncode == 0
+
+
+def test_nothing_starts_ahead_while_a_load_maps_in_a_process_of_its_own(
+        app: Flask, popens: list[subprocess.Popen[bytes]]) -> None:  # noqa: F811
+    exports = [("orders", 500, 0), ("products", 500, 0)]
+    with app.app_context(), bulk_mapping.Ahead(db.session, exports, 50) as ahead:
+        assert ahead.process_for("orders") is None  # its load starts its own; none for products yet
+        assert popens == []

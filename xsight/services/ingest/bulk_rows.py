@@ -164,16 +164,18 @@ def order(node: dict[str, Any], stamp: Stamp) -> tuple[Any, ...]:
     get = node.get
     created, processed = get("createdAt"), get("processedAt")
     created_at = stamp(created)  # most orders were processed when created: one conversion for both
-    return (node["id"], get("name"), values.nested_id(get("customer")), get("email"),
+    customer, cancelled, closed = get("customer"), get("cancelledAt"), get("closedAt")
+    return (node["id"], get("name"),
+            customer.get("id") if customer.__class__ is dict else values.nested_id(customer), get("email"),
             created_at if not processed or processed == created else stamp(processed), created_at,
-            stamp(get("updatedAt")),
-            stamp(get("cancelledAt")), _lower(get("cancelReason")), stamp(get("closedAt")),
-            flag(get("test")), get("currencyCode") or "USD", get("presentmentCurrencyCode"),
+            stamp(get("updatedAt")), stamp(cancelled) if cancelled else None,
+            _lower(get("cancelReason")), stamp(closed) if closed else None,
+            1 if get("test") else 0, get("currencyCode") or "USD", get("presentmentCurrencyCode"),
             _lower(get("displayFinancialStatus")), _lower(get("displayFulfillmentStatus")),
             get("sourceName"), tags_json(get("tags")), bag(get("subtotalPriceSet")),
             bag(get("totalDiscountsSet")), bag(get("totalShippingPriceSet")),
             bag(get("totalTaxSet")), bag(get("totalPriceSet")), bag(get("totalRefundedSet")),
-            flag(get("taxesIncluded")))
+            1 if get("taxesIncluded") else 0)  # flags in line: SQLite binds an int directly (`flag`)
 
 
 def line_item(node: dict[str, Any], order_updated_at: Any) -> tuple[Any, ...]:
@@ -182,8 +184,12 @@ def line_item(node: dict[str, Any], order_updated_at: Any) -> tuple[Any, ...]:
     `order_updated_at` is the order's stored `shopify_updated_at` (already stamped, once per order).
     """
     get = node.get
-    return (node["id"], values.nested_id(get("product")), values.nested_id(get("variant")),
+    product, variant = get("product"), get("variant")
+    discounts, taxes = get("discountAllocations"), get("taxLines")
+    # 1.87M line items per 10^6 orders: references, empty lists and the flag checked in line.
+    return (node["id"], product.get("id") if product.__class__ is dict else values.nested_id(product),
+            variant.get("id") if variant.__class__ is dict else values.nested_id(variant),
             get("title") or get("name") or "", get("sku"), int(get("quantity") or 0),
             get("currentQuantity"), bag(get("originalUnitPriceSet")),
-            _sum(get("discountAllocations"), "allocatedAmountSet"),
-            _sum(get("taxLines"), "priceSet"), flag(get("isGiftCard")), order_updated_at)
+            _sum(discounts, "allocatedAmountSet") if discounts else 0,
+            _sum(taxes, "priceSet") if taxes else 0, 1 if get("isGiftCard") else 0, order_updated_at)

@@ -92,3 +92,20 @@ def test_nothing_starts_ahead_while_a_load_maps_in_a_process_of_its_own(
     with app.app_context(), bulk_mapping.Ahead(db.session, exports, 50) as ahead:
         assert ahead.process_for("orders") is None  # its load starts its own; none for products yet
         assert popens == []
+
+
+def test_a_process_handed_to_a_load_that_fails_before_using_it_is_stopped(
+        app: Flask, make_shop: Callable[..., Shop], monkeypatch: pytest.MonkeyPatch,
+        popens: list[subprocess.Popen[bytes]]) -> None:  # noqa: F811
+    shop = make_shop()
+
+    def broken(*_args: object, **_kwargs: object) -> bool:
+        raise RuntimeError("the session is unusable")
+
+    with app.app_context():
+        proc = bulk_mapping.start_mapping(db.session, "orders", expected=len(ORDERS), commit_every=50)
+        monkeypatch.setattr(bulk_process, "started_for", broken)
+        with pytest.raises(RuntimeError, match="unusable"):
+            bulk_load.load_jsonl(db.session, shop.id, "orders", chunked(ORDERS), expected=len(ORDERS),
+                                 commit_every=50, on_commit=lambda _n: None, process=proc)
+    assert proc is not None and proc.returncode is not None and proc.returncode != 0

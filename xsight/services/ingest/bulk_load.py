@@ -170,13 +170,18 @@ def load_jsonl(session: Session | scoped_session[Any], shop_id: int, resource: s
     """
     frame = bulk_process.frame_objects(commit_every)
     proc = process
-    if proc is not None and not bulk_process.started_for(proc, resource, session.connection().dialect.name,
-                                                         skip=skip, every=frame):
-        bulk_process.stop(proc)  # started for another load: never feed it this one
-        proc = None
-    if proc is None:
-        proc = bulk_mapping.start_mapping(session, resource, expected=expected, skip=skip,
-                                          commit_every=commit_every)
+    try:
+        dialect = session.connection().dialect.name
+        if proc is not None and not bulk_process.started_for(proc, resource, dialect, skip=skip, every=frame):
+            bulk_process.stop(proc)  # started for another load: never feed it this one
+            proc = None
+        if proc is None:
+            proc = bulk_mapping.start_mapping(session, resource, expected=expected, skip=skip,
+                                              commit_every=commit_every)
+    except BaseException:
+        if proc is not None:  # a process started ahead is this load's to stop (bulk_mapping.Ahead)
+            bulk_process.stop(proc)
+        raise
     if proc is None:
         return load(session, shop_id, resource, jsonl.parse_lines(jsonl.lines(data), skip=skip),
                     commit_every=commit_every, on_commit=on_commit)

@@ -31,7 +31,8 @@ def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, 
         params = (head + row + (known(gid), shop, gid) for row, gid in rows)  # type: ignore[arg-type]
     cursor.executemany(sql, params)
     if parent:
-        gids = [row[columns.index("shopify_gid")] for row, _ in rows] if new_rows else None
+        at_gid = columns.index("shopify_gid")
+        gids = [row[at_gid] for row, _ in rows] if new_rows else None
         ids[table] = written(cursor, table, shop, len(rows), gids)
 
 

@@ -72,6 +72,23 @@ def test_order_before_customer_is_linked_when_customer_arrives(
     assert one(app, Customer).first_name == "Ada"
 
 
+def test_order_moved_to_another_customer_follows_it(app: Flask, make_shop: Callable[..., Shop]) -> None:
+    """The stored customer_id follows the order's customer gid: to another stored customer, or none."""
+    shop = make_shop()
+    run(app, shop.id, "customers/create", customer_payload("2026-01-01T00:00:00Z"))
+    run(app, shop.id, "customers/create", {**customer_payload("2026-01-01T00:00:00Z"), "id": 78,
+                                           "email": "bo@example.com"})
+    with app.app_context():
+        ids = dict(db.session.execute(select(Customer.shopify_gid, Customer.id)).all())
+    run(app, shop.id, "orders/create", order_payload("2026-01-01T10:00:00Z"))
+    assert one(app, Order).customer_id == ids["gid://shopify/Customer/77"]
+    run(app, shop.id, "orders/updated", order_payload("2026-01-02T10:00:00Z", customer_id=78))
+    assert one(app, Order).customer_id == ids["gid://shopify/Customer/78"]
+    run(app, shop.id, "orders/updated", order_payload("2026-01-03T10:00:00Z", customer_id=79))
+    order = one(app, Order)
+    assert (order.customer_gid, order.customer_id) == ("gid://shopify/Customer/79", None)
+
+
 def test_refund_before_order_is_retried_then_applied(app: Flask,
                                                      make_shop: Callable[..., Shop]) -> None:
     shop = make_shop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xsight.extensions import db
@@ -14,6 +14,8 @@ from xsight.models.mixins import ShopifyObjectMixin
 from xsight.models.types import BigId, JsonType, Money, UTCDateTime
 
 ZERO = Decimal("0")
+# Only orders waiting for their customer row are found by the customer's gid (decision 084).
+UNLINKED = "customer_id IS NULL"
 
 
 class Order(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined]
@@ -25,7 +27,8 @@ class Order(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined]
         UniqueConstraint("shop_id", "shopify_gid"),
         Index("ix_orders_shop_processed", "shop_id", "processed_at"),
         Index("ix_orders_shop_customer", "shop_id", "customer_id", "processed_at"),
-        Index("ix_orders_shop_customer_gid", "shop_id", "customer_gid"),
+        Index("ix_orders_shop_customer_gid", "shop_id", "customer_gid",
+              postgresql_where=text(UNLINKED), sqlite_where=text(UNLINKED)),
     )
 
     name: Mapped[str | None] = mapped_column(String(64))

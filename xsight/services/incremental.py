@@ -11,7 +11,7 @@ from xsight.services.backfill import RESOURCES
 from xsight.services.ingest import graphql_rows, tombstones
 from xsight.services.ingest.bulk_groups import write_refunds
 from xsight.services.ingest.values import nodes
-from xsight.services.ingest.writer import Writer, link_orders_to_customers
+from xsight.services.ingest.writer import Writer, link_orders_to_customers, relink_orders
 from xsight.services.shopify_client import client_for, refresh_shop_details
 from xsight.shopify.client import AdminClient
 from xsight.shopify.orders import complete_order
@@ -44,6 +44,8 @@ def run(run: SyncRun) -> None:
                 _write_node(writer, client, resource, node)
             writer.flush()
             tombstones.purge(db.session, run.shop_id)  # a page read before a */delete revives nothing
+            if resource == "orders":  # an order may have moved to another customer (decision 084)
+                relink_orders(db.session, run.shop_id, [node["id"] for node in page.nodes])
             if resource in ("customers", "orders"):
                 link_orders_to_customers(db.session, run.shop_id)
             rollups.refresh_written(db.session, writer)

@@ -15,7 +15,7 @@ from xsight.services.crm import customer_changes
 from xsight.services.crm import facts as crm_facts
 from xsight.services.ingest import tombstones, webhook_rows
 from xsight.services.ingest.values import gid
-from xsight.services.ingest.writer import Writer, link_orders_to_customers
+from xsight.services.ingest.writer import Writer, link_orders_to_customers, relink_orders
 
 CUSTOMER_TOPICS = frozenset({"customers/create", "customers/update"})
 ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/cancelled", "orders/edited",
@@ -68,8 +68,7 @@ def apply(session: Session | scoped_session[Any], shop_id: int, topic: str, payl
             return "ignored"  # a late update of an order Shopify deleted
         write_order(writer, rows)
         writer.flush()
-        if rows.order["customer_gid"]:
-            link_orders_to_customers(session, shop_id, [rows.order["customer_gid"]])
+        relink_orders(session, shop_id, [rows.order["shopify_gid"]])
     elif topic in PRODUCT_TOPICS:
         product, variants = webhook_rows.product(payload)
         if tombstones.is_buried(session, shop_id, product["shopify_gid"]):

@@ -147,12 +147,14 @@ class Writer:
 
 def link_orders_to_customers(session: Session | scoped_session[Any], shop_id: int,
                              customer_gids: Iterable[str] | None = None) -> None:
-    """Point orders at their customer rows by gid, whichever arrived first."""
+    """Point unlinked orders at their customer rows by gid, whichever arrived first.
+
+    `customer_gids`: only the orders waiting for these customers (the partial gid index holds just
+    the unlinked orders, decision 084); else every unlinked order of the shop.
+    """
     orders, customers = Order.__table__, Customer.__table__
-    match = (select(customers.c.id).where(customers.c.shop_id == orders.c.shop_id,
-                                          customers.c.shopify_gid == orders.c.customer_gid)
-             .scalar_subquery())
-    condition = and_(orders.c.shop_id == shop_id, orders.c.customer_gid.is_not(None))
+    condition = and_(orders.c.shop_id == shop_id, orders.c.customer_id.is_(None),
+                     orders.c.customer_gid.is_not(None))
     if customer_gids is not None:
         gids = list(customer_gids)
         if not gids:
@@ -169,9 +171,31 @@ def link_orders_to_customers(session: Session | scoped_session[Any], shop_id: in
                 raise
             session.execute(text(_LINK_UNLINKED_SQLITE.format(hint="")), {"shop": shop_id})
         return
-    else:
-        condition = and_(condition, orders.c.customer_id.is_(None))
-    session.execute(update(orders).where(condition).values(customer_id=match))
+    session.execute(update(orders).where(condition).values(customer_id=_customer_id(orders, customers)))
+
+
+def relink_orders(session: Session | scoped_session[Any], shop_id: int, order_gids: Iterable[str]) -> None:
+    """Point these orders at the customer rows their customer gid names now (None when not stored).
+
+    After a write of the orders: an order moved to another customer, or to none, leaves its stored
+    customer_id behind otherwise (link_orders_to_customers touches unlinked orders only).
+    """
+    gids = list(order_gids)
+    if not gids:
+        return
+    orders, customers = Order.__table__, Customer.__table__
+    match = _customer_id(orders, customers)
+    for start in range(0, len(gids), LOOKUP_CHUNK):
+        session.execute(update(orders).where(
+            orders.c.shop_id == shop_id, orders.c.shopify_gid.in_(gids[start:start + LOOKUP_CHUNK]),
+            orders.c.customer_id.is_distinct_from(match)).values(customer_id=match))
+
+
+def _customer_id(orders: Table, customers: Table) -> Any:
+    """The id of the customer row an order's customer gid names (a scalar sub-select)."""
+    return (select(customers.c.id).where(customers.c.shop_id == orders.c.shop_id,
+                                         customers.c.shopify_gid == orders.c.customer_gid)
+            .scalar_subquery())
 
 
 _LINK_INDEX = "ix_orders_shop_customer"

@@ -5,11 +5,17 @@ from __future__ import annotations
 import json
 import resource
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 READ_BYTES = 1 << 16  # what the XSight mode reads at a time, about what a download delivers
+
+
+def chunks(path: Path) -> Iterator[bytes]:
+    """The file's bytes READ_BYTES at a time, as a download delivers them."""
+    with path.open("rb") as handle:
+        yield from iter(lambda: handle.read(READ_BYTES), b"")
 
 
 def children_cpu() -> float:
@@ -108,14 +114,13 @@ def xsight(folder: Path, url: str) -> dict[str, float]:
         exports = [(kind, expected[kind], 0) for kind, _ in files]
         with PeakRss() as load_peak:
             started, cpu = time.perf_counter(), time.process_time() + children_cpu()  # app is up
-            with bulk_mapping.Ahead(db.session, exports, commit_every) as ahead:  # as backfill.run
+            sources = {kind: (lambda p=path: chunks(p)) for kind, path in files}
+            with bulk_mapping.Ahead(db.session, exports, commit_every, sources) as ahead:  # as backfill.run
                 for kind, path in files:
-                    with path.open("rb") as handle:
-                        bulk_load.load_jsonl(db.session, shop.id, kind,
-                                             iter(lambda h=handle: h.read(READ_BYTES), b""),
-                                             expected=expected[kind], commit_every=commit_every,
-                                             on_commit=lambda _count: db.session.commit(),
-                                             process=ahead.process_for(kind))
+                    bulk_load.load_jsonl(db.session, shop.id, kind, chunks(path),
+                                         expected=expected[kind], commit_every=commit_every,
+                                         on_commit=lambda _count: db.session.commit(),
+                                         process=ahead.process_for(kind))
                     db.session.commit()
             link_orders_to_customers(db.session, shop.id)
             db.session.commit()

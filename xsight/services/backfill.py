@@ -62,7 +62,9 @@ def run(run: SyncRun, *, commit_every: int | None = None) -> None:
     every = commit_every or (SQLITE_COMMIT_EVERY_LINES if sqlite else COMMIT_EVERY_LINES)
     exports = [(r, int(_state(run, r).get("objects", 0)), int(_state(run, r).get("lines_done", 0)))
                for r in RESOURCES if not _state(run, r).get("written")]
-    with bulk_mapping.Ahead(db.session, exports, every) as ahead:  # decision 083
+    urls = {r: _state(run, r).get("url") for r, _, _ in exports}
+    sources = {r: (lambda url=url: _export_bytes(url)) for r, url in urls.items()}
+    with bulk_mapping.Ahead(db.session, exports, every, sources) as ahead:  # decisions 083, 085
         for resource in RESOURCES:
             _write(run, resource, every, ahead)
     _refund_details(run, client)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import select as selectors
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import orjson
 import pytest
@@ -109,3 +110,47 @@ def test_a_process_handed_to_a_load_that_fails_before_using_it_is_stopped(
             bulk_load.load_jsonl(db.session, shop.id, "orders", chunked(ORDERS), expected=len(ORDERS),
                                  commit_every=50, on_commit=lambda _n: None, process=proc)
     assert proc is not None and proc.returncode is not None and proc.returncode != 0
+
+
+def test_a_process_fed_ahead_maps_before_its_load_and_the_load_leaves_its_own_bytes_unread(
+        app: Flask, make_shop: Callable[..., Shop], popens: list[subprocess.Popen[bytes]]) -> None:  # noqa: F811
+    """Given the export's bytes, the process started ahead maps them during the load before (decision 085)."""
+    shop = make_shop()
+    exports = [("customers", len(CUSTOMER_LINES), 0), ("orders", len(ORDERS), 0)]
+    opened: list[str] = []
+
+    def source() -> Iterator[bytes]:
+        opened.append("orders")
+        yield from chunked(ORDERS)
+
+    def unread() -> Iterator[bytes]:
+        raise AssertionError("the load read bytes its process had been fed already")
+        yield b""  # pragma: no cover - makes this a generator
+
+    with app.app_context(), bulk_mapping.Ahead(db.session, exports, 50, {"orders": source}) as ahead:
+        assert ahead.process_for("customers") is None
+        proc = popens[0]
+        assert proc.stdout is not None
+        # Its first batch is ready before the orders' load begins (no byte was handed to it by a load).
+        assert selectors.select([proc.stdout], [], [], 30)[0], "no batch mapped ahead"
+        assert opened == ["orders"]
+        assert write(shop.id, "customers", CUSTOMER_LINES, ahead) == len(CUSTOMER_LINES)
+        count = bulk_load.load_jsonl(db.session, shop.id, "orders", unread(), expected=len(ORDERS),
+                                     commit_every=50, on_commit=lambda _n: db.session.commit(),
+                                     process=ahead.process_for("orders"))
+        db.session.commit()
+        lines = db.session.scalar(select(func.count()).select_from(OrderLineItem).where(
+            OrderLineItem.shop_id == shop.id, OrderLineItem.order_id.is_not(None)))
+    assert count == len(ORDERS) and lines == 240
+    assert len(popens) == 1 and popens[0].returncode == 0
+
+
+def test_a_process_fed_ahead_and_not_used_is_stopped_with_its_pump(
+        app: Flask, make_shop: Callable[..., Shop], popens: list[subprocess.Popen[bytes]]) -> None:  # noqa: F811
+    exports = [("customers", len(CUSTOMER_LINES), 0), ("orders", len(ORDERS), 0)]
+    with app.app_context(), pytest.raises(RuntimeError, match="customers failed"), \
+            bulk_mapping.Ahead(db.session, exports, 50, {"orders": lambda: chunked(ORDERS * 50)}) as ahead:
+        ahead.process_for("customers")
+        raise RuntimeError("customers failed")
+    assert popens[0].returncode is not None and popens[0].returncode != 0
+    assert not bulk_process._pumps  # the pump ended with its process

@@ -2,13 +2,15 @@
 
 A backfill writes its exports one after another. A load that maps in-process (a small export) leaves
 the second core idle, so the next big export's mapping process is started then: its imports (about
-1 s) overlap that load instead of delaying its own start.
+1 s) overlap that load instead of delaying its own start, and given the export's bytes it maps its
+first batches meanwhile too (decision 085).
 """
 
 from __future__ import annotations
 
 import logging
 import subprocess
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session, scoped_session
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session, scoped_session
 from xsight.services.ingest import bulk_process
 
 logger = logging.getLogger(__name__)
+Source = Callable[[], Iterable[bytes]]  # opens an export's bytes
 
 
 def start_mapping(session: Session | scoped_session[Any], resource: str, *, expected: int, skip: int = 0,
@@ -42,12 +45,15 @@ class Ahead:
 
     Its imports (about 1 s, decision 083) then overlap those loads instead of delaying its own.
     At most one mapping process is alive at a time (each holds ~100 MB): none is started ahead
-    while a load maps in a process of its own. Exports are (resource, expected, skip) in load order.
+    while a load maps in a process of its own. Exports are (resource, expected, skip) in load order;
+    `sources` open an export's bytes, which a process started ahead is then fed at once (the load
+    later given that process leaves its own bytes unread, bulk_process.batches).
     """
 
     def __init__(self, session: Session | scoped_session[Any], exports: list[tuple[str, int, int]],
-                 commit_every: int) -> None:
+                 commit_every: int, sources: Mapping[str, Source] | None = None) -> None:
         self.session, self.exports, self.commit_every = session, exports, commit_every
+        self.sources = dict(sources or {})
         self.started: dict[str, subprocess.Popen[bytes]] = {}
 
     def __enter__(self) -> Ahead:
@@ -73,5 +79,7 @@ class Ahead:
                                             skip=later_skip, commit_every=self.commit_every)
                     if started is not None:
                         self.started[later] = started
+                        if later in self.sources:
+                            bulk_process.feed(started, self.sources[later]())
                     break
         return proc

@@ -24,7 +24,9 @@ import sys
 import threading
 from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from typing import IO, Any
+from weakref import WeakKeyDictionary
 
 from xsight.config import project_root
 from xsight.errors import BulkOperationError
@@ -49,6 +51,7 @@ MIN_OBJECTS = {"customers": 350_000, "orders": 200_000, "products": 200_000}
 # was 434 MB with whole transactions, 381 MB with halves, 350 MB with fifths (the writer then
 # took 20% longer: its tables' pages interleave in the page cache).
 FRAME_OBJECTS = 25_000
+CHILD_MODULE = "xsight.services.ingest.bulk_child"  # the process's code
 PIPE_BYTES = 1 << 20  # the child's input pipe (Linux's default limit for an unprivileged process)
 EXIT_WAIT_S = 5.0  # how long a child that sent its last batch may take to exit before it is killed
 PUMP_JOIN_S = 5.0  # how long a stopped load waits for the pump to notice (a stalled download)
@@ -64,26 +67,6 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _send(out: IO[bytes], item: Any) -> None:
-    """Write one frame: marshal where it can (twice as fast as pickle both ways), else pickle."""
-    try:
-        kind, data = MARSHAL, marshal.dumps(item, MARSHAL_VERSION)
-    except ValueError:  # e.g. a datetime, or an exception
-        kind, data = PICKLE, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-    out.write(FRAME.pack(kind, len(data)))
-    out.write(data)
-    out.flush()
-
-
-def _round_trips(exc: BaseException) -> bool:
-    """Whether the writer can unpickle this exception (a constructor may want other arguments)."""
-    try:
-        pickle.loads(pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: S301 - our own bytes
-    except Exception:
-        return False
-    return True
 
 
 def _read(stream: IO[bytes], size: int) -> bytes:
@@ -146,7 +129,11 @@ def _coalesced(data: Iterable[bytes]) -> Iterator[bytes]:
 def _environment() -> dict[str, str]:
     """What the child needs to import xsight, and nothing else (no key, token or database URL)."""
     env = {name: os.environ[name] for name in ("PATH", "LANG", "LC_ALL", "TZ") if name in os.environ}
-    return {**env, "PYTHONPATH": str(project_root()), "PYTHONDONTWRITEBYTECODE": "1"}
+    return {**env, "PYTHONPATH": str(project_root()), "PYTHONDONTWRITEBYTECODE": "1",
+            # glibc: every block of 1 MiB or more (a serialized batch) is its own mapping, returned
+            # to the system when freed; by default the threshold grows with the blocks freed, and a
+            # drained backlog of batches stayed resident in the heap (bulk_child.AHEAD_BYTES).
+            "MALLOC_MMAP_THRESHOLD_": str(1 << 20)}
 
 
 def frame_objects(commit_every: int) -> int:
@@ -168,7 +155,7 @@ def available() -> bool:
 def start(resource: str, dialect: str, *, skip: int, every: int) -> subprocess.Popen[bytes]:
     """Start the mapping process (OSError if this machine cannot: the caller maps in-process)."""
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
-        [sys.executable, "-m", __name__, resource, dialect, str(every), str(skip)],
+        [sys.executable, "-m", CHILD_MODULE, resource, dialect, str(every), str(skip)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_environment(), cwd=project_root())
 
 
@@ -178,13 +165,25 @@ def started_for(proc: subprocess.Popen[bytes], resource: str, dialect: str, *, s
     return args[-4:] == [resource, dialect, str(every), str(skip)] and proc.poll() is None
 
 
-def batches(proc: subprocess.Popen[bytes], data: Iterable[bytes]) -> Generator[Batch, None, None]:
-    """Yield what `bulk_pipeline.batches` yields for these JSONL bytes, mapped by `proc` (`start`).
+@dataclass
+class _Pump:
+    """The thread writing an export's bytes to a mapping process, and what reading them raised."""
 
-    An error reading `data` is raised after the batches read before it; an error in the child (a
-    broken line) is raised as the child raised it. The child is reaped (killed if need be) at the end.
+    thread: threading.Thread
+    failed: list[BaseException] = field(default_factory=list)
+
+
+_pumps: WeakKeyDictionary[subprocess.Popen[bytes], _Pump] = WeakKeyDictionary()
+
+
+def feed(proc: subprocess.Popen[bytes], data: Iterable[bytes]) -> None:
+    """Start writing the export's bytes to `proc` (from `start`) in a pump thread; once per process.
+
+    A process fed ahead of its load (bulk_mapping.Ahead) maps while the load before it runs, and holds
+    up to AHEAD_BYTES of batches until its load reads them.
     """
-    failed: list[BaseException] = []
+    if proc in _pumps:
+        return
 
     def pump() -> None:
         assert proc.stdin is not None
@@ -196,15 +195,32 @@ def batches(proc: subprocess.Popen[bytes], data: Iterable[bytes]) -> Generator[B
                 except (BrokenPipeError, ValueError):
                     return  # the child stopped (its error is on its way) or the load was stopped
         except BaseException as exc:  # from `data`: raised by the reader, in place of the last batch
-            failed.append(exc)
+            state.failed.append(exc)
         finally:
             with suppress(OSError):
                 proc.stdin.close()
 
-    helper = threading.Thread(target=contextvars.copy_context().run, args=(pump,),
-                              name="bulk-pump", daemon=True)
+    state = _Pump(threading.Thread(target=contextvars.copy_context().run, args=(pump,),
+                                   name="bulk-pump", daemon=True))
+    _pumps[proc] = state
+    state.thread.start()
+
+
+def batches(proc: subprocess.Popen[bytes], data: Iterable[bytes]) -> Generator[Batch, None, None]:
+    """Yield what `bulk_pipeline.batches` yields for these JSONL bytes, mapped by `proc` (`start`).
+
+    A process already fed (`feed`) maps the bytes it was given, and `data` is left unread. An error
+    reading the bytes is raised after the batches read before it; an error in the child (a broken
+    line) is raised as the child raised it. The child is reaped (killed if need be) at the end.
+    """
+    if proc in _pumps:
+        close = getattr(data, "close", None)
+        if close is not None:
+            close()  # e.g. a download not started: it never will be
+    else:
+        feed(proc, data)
+    state = _pumps[proc]
     try:
-        helper.start()
         while True:
             item = _receive(proc)
             final = isinstance(item, BaseException) or item[2]
@@ -214,20 +230,18 @@ def batches(proc: subprocess.Popen[bytes], data: Iterable[bytes]) -> Generator[B
             if isinstance(item, BaseException):
                 raise item
             if final:
-                helper.join()
-                if failed:  # the child saw the end of its input, not of the export
-                    raise failed[0]
+                state.thread.join()
+                if state.failed:  # the child saw the end of its input, not of the export
+                    raise state.failed[0]
             yield item
             if item[2]:
                 return
     finally:
         stop(proc)  # a pump still writing then fails at once
-        if helper.ident is not None:
-            helper.join(PUMP_JOIN_S)
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
-    """Kill the mapping process unless it has ended, reap it and close its pipes (idempotent)."""
+    """Kill the mapping process unless it has ended, reap it, close its pipes, let its pump end."""
     if proc.poll() is None:
         proc.kill()
     proc.wait()
@@ -235,35 +249,6 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         if pipe is not None:
             with suppress(OSError):
                 pipe.close()
-
-
-def main(argv: list[str]) -> int:
-    """The child: map stdin's JSONL into batches on stdout (fd 1; anything printed goes to stderr)."""
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
-    from xsight.services.ingest.bulk_map import BulkMapper, dialect_named
-    from xsight.shopify import jsonl
-
-    resource, dialect, every, skip = argv[0], argv[1], int(argv[2]), int(argv[3])
-    # Parsed objects and mapped rows hold no reference cycles: reference counting frees all of
-    # them, and the cyclic collector would only walk each batch over and over.
-    gc.disable()
-    try:
-        mapper = BulkMapper(resource, dialect_named(dialect))
-        count = 0
-        for obj in jsonl.parse_lines(os.fdopen(0, "rb", buffering=PIPE_BYTES), skip=skip):
-            mapper.add(obj)
-            count += 1
-            if count % every == 0:
-                _send(out, (mapper.take(), count, False))
-        _send(out, (mapper.take(), count, True))
-    except BrokenPipeError:
-        return 1  # the writer is gone
-    except Exception as exc:
-        _send(out, exc if _round_trips(exc) else BulkOperationError(f"{type(exc).__name__}: {exc}"))
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    state = _pumps.pop(proc, None)
+    if state is not None and state.thread.ident is not None:
+        state.thread.join(PUMP_JOIN_S)

@@ -280,6 +280,13 @@ def test_a_first_load_inserts_and_falls_back_to_upserts_at_a_stored_row(
         real_copy(cursor, table, *args)
 
     monkeypatch.setattr(bulk_postgres, "copy_children", copying)
+    real_parents = bulk_postgres.copy_parents
+
+    def copying_parents(cursor: Any, table: str, *args: Any) -> None:  # PostgreSQL: new orders
+        made.append((table, True))
+        real_parents(cursor, table, *args)
+
+    monkeypatch.setattr(bulk_postgres, "copy_parents", copying_parents)
     webhook = {**CUSTOMERS[1], "firstName": "Webhook", "updatedAt": "2027-01-01T00:00:00Z"}
 
     def commit(count: int) -> None:

@@ -33,11 +33,14 @@ from xsight.services.ingest import (
     sqlite_indexes,
 )
 from xsight.services.ingest.bulk_map import TABLES, BulkMapper, Columns, Taken
-from xsight.services.ingest.bulk_sql import Ids, Rows
+from xsight.services.ingest.bulk_sql import Ids, Link, Rows
+from xsight.services.ingest.gid_ids import GidIds
 from xsight.shopify import jsonl
 
 # Tables whose children in the same batch take their ids from the rows written (decision 081).
 PARENTS = frozenset(link.parent for _, link in TABLES.values() if link is not None and link.source is None)
+# Tables whose ids new rows take from a map read once, by the prefix of their gids (decision 086).
+LOOKUP_PREFIXES = {"customers": "gid://shopify/Customer/"}
 Pipeline = Callable[[BulkMapper, int], Generator[bulk_pipeline.Batch, None, None]]
 
 
@@ -50,6 +53,7 @@ class BulkLoader:
         self.postgres = self.dialect.name == "postgresql"
         self.mapper = BulkMapper(resource, self.dialect)
         self.written: dict[str, int] = {}
+        self._lookups: dict[str, GidIds] = {}  # PostgreSQL: the links of new rows, read once
         self._columns: Columns = {}  # each table's column order, as its mapper hands it over
         # Plain INSERTs into the tables where the shop had no row yet (decisions 079, 081).
         self._new_rows = {name for name, (table, _) in TABLES.items() if session.execute(
@@ -136,13 +140,25 @@ class BulkLoader:
         cursor = self.session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             if self.postgres:
+                lookup = self._lookup(link) if new_rows and link is not None and link.source else None
                 bulk_postgres.write(cursor, name, columns, link, rows, (self.shop_id, synced),
-                                    new_rows=new_rows, ids=ids, parent=table in PARENTS)
+                                    new_rows=new_rows, ids=ids, parent=table in PARENTS, lookup=lookup)
             else:
                 bulk_sqlite.write(cursor, name, columns, link, rows, (self.shop_id, synced),
                                   new_rows=new_rows, ids=ids, parent=table in PARENTS)
         finally:
             cursor.close()
+
+
+    def _lookup(self, link: Link) -> GidIds | None:
+        """The ids of the shop's rows a link points at (customers), read at the first use (decision 086)."""
+        prefix = LOOKUP_PREFIXES.get(link.parent)
+        if prefix is None:
+            return None
+        if link.parent not in self._lookups:
+            raw = self.session.connection().connection.dbapi_connection
+            self._lookups[link.parent] = GidIds.read(raw, link.parent, self.shop_id, prefix)
+        return self._lookups[link.parent]
 
 
 def load(session: Session | scoped_session[Any], shop_id: int, resource: str,

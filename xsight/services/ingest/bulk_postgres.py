@@ -16,6 +16,7 @@ from xsight.services import locks
 from xsight.services.ingest import bulk_sql
 from xsight.services.ingest.bulk_sql import Ids, Link, Rows
 
+Lookup = Callable[[list[Any]], list[int | None]]  # parent gids -> their ids (None: not known)
 UNIQUE_VIOLATION = "23505"  # SQLSTATE of a plain INSERT meeting a stored row
 SAVEPOINT = "bulk_batch"
 
@@ -49,15 +50,20 @@ def met_stored_row(exc: BaseException) -> bool:
 
 
 def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, rows: Rows,
-          head: tuple[Any, Any], *, new_rows: bool, ids: Ids, parent: bool) -> None:
+          head: tuple[Any, Any], *, new_rows: bool, ids: Ids, parent: bool,
+          lookup: Lookup | None = None) -> None:
     """COPY the rows into the table's stage, then INSERT (or upsert) them with one statement.
 
     A child row is staged with its parent's id when `ids` has it; a `parent` table's statement
     returns the ids of the rows it wrote into `ids` for the children that follow. New rows of a
-    child table that is no parent go straight into the table (`copy_children`).
+    child table that is no parent go straight into the table (`copy_children`), and so do new rows
+    linked by a column of their own when `lookup` gives those links (`copy_parents`).
     """
     if new_rows and not parent and link is not None and link.source is None:
         copy_children(cursor, table, columns, link, rows, head, ids)
+        return
+    if new_rows and lookup is not None and link is not None and link.source is not None:
+        copy_parents(cursor, table, columns, link, rows, head, ids, lookup)
         return
     create, copy_sql = bulk_sql.postgres_stage(table, columns, link)
     cursor.execute(f"{create}; TRUNCATE _bulk_{table}")
@@ -99,3 +105,26 @@ def copy_children(cursor: Any, table: str, columns: tuple[str, ...], link: Link,
         get = known.get
         for row, gid in rows:
             put((shop, synced, *row, get(gid)))  # type: ignore[arg-type]
+
+
+def copy_parents(cursor: Any, table: str, columns: tuple[str, ...], link: Link, rows: Rows,
+                 head: tuple[Any, Any], ids: Ids, lookup: Lookup) -> None:
+    """COPY new rows straight into the table with ids drawn from its sequence (decision 086).
+
+    Each row's link (an order's customer) comes from `lookup`; one it does not know stays NULL and
+    is linked later (writer.link_orders_to_customers). The ids go into `ids` for the children that
+    follow, as a parent statement's RETURNING would. A stored row fails the COPY with a unique
+    violation, and the caller upserts the batch (the ids drawn are left unused).
+    """
+    cursor.execute("WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq) "
+                   "SELECT nextval(s.seq) FROM s, generate_series(1, %s)", (table, len(rows)))
+    new_ids = [row_id for row_id, in cursor.fetchall()]
+    gid_at, source_at = columns.index("shopify_gid"), columns.index(link.source)
+    links = lookup([row[source_at] for row, _ in rows])
+    names = ", ".join(("id", "shop_id", "synced_at", *columns, link.fk))
+    shop, synced = head[0], head[1].isoformat()
+    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        put: Callable[[Any], None] = copy.write_row
+        for row_id, (row, _), linked in zip(new_ids, rows, links, strict=True):
+            put((row_id, shop, synced, *row, linked))
+    ids[table] = {row[gid_at]: row_id for row_id, (row, _) in zip(new_ids, rows, strict=True)}

@@ -1,0 +1,80 @@
+"""Customer ids by gid, read once: exact matches only, and a load's new orders linked through them."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from tests.conftest import POSTGRES
+from tests.services.ingest.test_bulk_load import CUSTOMERS, via_loader, via_writer
+from xsight.extensions import db
+from xsight.models import Order, Shop
+from xsight.services.ingest import bulk_load
+from xsight.services.ingest.gid_ids import GidIds, number
+from xsight.services.ingest.writer import link_orders_to_customers
+
+PREFIX = "gid://shopify/Customer/"
+
+
+def test_only_gids_of_the_prefix_with_plain_digits_have_a_number() -> None:
+    assert number(f"{PREFIX}42", PREFIX) == 42
+    for other in (f"{PREFIX}", f"{PREFIX}4x", f"{PREFIX}-4", f"{PREFIX}٤٢", f"{PREFIX}{'9' * 19}",
+                  "gid://shopify/Order/42", None, 42, f"{PREFIX}42 "):
+        assert number(other, PREFIX) is None, other
+
+
+def test_lookups_find_exact_gids_and_nothing_else() -> None:
+    ids = GidIds(PREFIX, np.array([30, 10, 20], dtype=np.int64), np.array([3, 1, 2], dtype=np.int64))
+    gids = [f"{PREFIX}20", f"{PREFIX}10", f"{PREFIX}25", f"{PREFIX}31", f"{PREFIX}0", None, "junk",
+            f"{PREFIX}30"]
+    assert ids(gids) == [2, 1, None, None, None, None, None, 3]
+    assert GidIds(PREFIX, np.array([], dtype=np.int64), np.array([], dtype=np.int64))(gids) == [None] * 8
+    assert ids([]) == []
+
+
+ORDERS = [{"id": f"gid://shopify/Order/{n}", "createdAt": "2026-01-05T00:00:00Z",
+           "updatedAt": "2026-01-05T00:00:00Z", "customer": {"id": f"{PREFIX}{customer}"}}
+          for n, customer in ((1, 1), (2, 4), (3, 2), (4, 4))]
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL's bulk loader copies new orders (decision 086)")
+def test_new_orders_take_their_customer_ids_and_a_customer_stored_later_is_linked_afterwards(
+        app: Flask, make_shop: Callable[..., Shop]) -> None:
+    shop, other = make_shop(), make_shop()
+    late = {"id": f"{PREFIX}4", "firstName": "Late", "updatedAt": "2026-01-01T00:00:00Z"}
+
+    def commit(count: int) -> None:
+        db.session.commit()
+        if count == 1:  # a webhook stores customer 4 once the loader has read its map
+            via_writer(shop.id, "customers", [late])
+            db.session.commit()
+
+    with app.app_context():
+        via_writer(other.id, "customers", CUSTOMERS)  # another shop's customer 1 is not ours
+        via_loader(shop.id, "customers", CUSTOMERS)
+        db.session.commit()
+        raw = db.session.connection().connection.dbapi_connection
+        read = GidIds.read(raw, "customers", shop.id, PREFIX)
+        assert len(read) == len(CUSTOMERS)
+        bulk_load.load(db.session, shop.id, "orders", copy.deepcopy(ORDERS), commit_every=1,
+                       on_commit=commit)
+        db.session.commit()
+
+        def linked() -> dict[str, str | None]:
+            return dict(db.session.execute(
+                select(Order.shopify_gid, Order.customer_gid).where(Order.shop_id == shop.id,
+                                                                    Order.customer_id.is_not(None))
+                .order_by(Order.shopify_gid)).all())
+
+        assert linked() == {"gid://shopify/Order/1": f"{PREFIX}1", "gid://shopify/Order/3": f"{PREFIX}2"}
+        link_orders_to_customers(db.session, shop.id)
+        db.session.commit()
+        assert set(linked()) == {f"gid://shopify/Order/{n}" for n in (1, 2, 3, 4)}
+        ids = db.session.execute(select(Order.customer_id).where(Order.shop_id == shop.id)).scalars()
+        own = set(read([f"{PREFIX}1", f"{PREFIX}2"]))
+        assert own <= set(ids)

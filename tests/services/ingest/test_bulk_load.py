@@ -287,6 +287,13 @@ def test_a_first_load_inserts_and_falls_back_to_upserts_at_a_stored_row(
         real_parents(cursor, table, *args)
 
     monkeypatch.setattr(bulk_postgres, "copy_parents", copying_parents)
+    real_rows = bulk_postgres.copy_rows
+
+    def copying_rows(cursor: Any, table: str, *args: Any) -> None:  # PostgreSQL: new customers
+        made.append((table, True))
+        real_rows(cursor, table, *args)
+
+    monkeypatch.setattr(bulk_postgres, "copy_rows", copying_rows)
     webhook = {**CUSTOMERS[1], "firstName": "Webhook", "updatedAt": "2027-01-01T00:00:00Z"}
 
     def commit(count: int) -> None:

@@ -56,9 +56,13 @@ def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, 
 
     A child row is staged with its parent's id when `ids` has it; a `parent` table's statement
     returns the ids of the rows it wrote into `ids` for the children that follow. New rows of a
-    child table that is no parent go straight into the table (`copy_children`), and so do new rows
-    linked by a column of their own when `lookup` gives those links (`copy_parents`).
+    child table that is no parent go straight into the table (`copy_children`), as do those of a
+    table with no link and no children (`copy_rows`), and new rows linked by a column of their own
+    when `lookup` gives those links (`copy_parents`).
     """
+    if new_rows and not parent and link is None:
+        copy_rows(cursor, table, columns, rows, head)
+        return
     if new_rows and not parent and link is not None and link.source is None:
         copy_children(cursor, table, columns, link, rows, head, ids)
         return
@@ -81,6 +85,19 @@ def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, 
                    params)
     if parent:
         ids[table] = dict(cursor.fetchall())
+
+
+def copy_rows(cursor: Any, table: str, columns: tuple[str, ...], rows: Rows, head: tuple[Any, Any]) -> None:
+    """COPY new rows of a table with no link and no children (customers) straight into it.
+
+    A stored row fails the COPY with a unique violation, and the caller upserts the batch.
+    """
+    names = ", ".join(("shop_id", "synced_at", *columns))
+    shop, synced = head[0], head[1].isoformat()
+    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        put: Callable[[Any], None] = copy.write_row
+        for row, _ in rows:
+            put((shop, synced, *row))
 
 
 def copy_children(cursor: Any, table: str, columns: tuple[str, ...], link: Link, rows: Rows,

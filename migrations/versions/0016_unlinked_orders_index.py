@@ -22,11 +22,12 @@ def upgrade():
     # An order is found by its customer's gid only while it waits for that customer's row
     # (writer.link_orders_to_customers); a linked order is found by customer_id. The full index cost a
     # B-tree insert in random order for every order a backfill or webhook stored.
-    op.drop_index(NAME, table_name=TABLE)
+    # A stopped first load into SQLite leaves this index to its next load (sqlite_indexes): maybe absent.
+    op.drop_index(NAME, table_name=TABLE, if_exists=True)
     op.create_index(NAME, TABLE, COLUMNS, unique=False,
                     postgresql_where=UNLINKED, sqlite_where=UNLINKED)
 
 
 def downgrade():
-    op.drop_index(NAME, table_name=TABLE)
+    op.drop_index(NAME, table_name=TABLE, if_exists=True)
     op.create_index(NAME, TABLE, COLUMNS, unique=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 
 from xsight.extensions import db
 from xsight.models import (
@@ -76,9 +76,9 @@ def _customer(shop_id: int, customer_gid: str | None) -> Customer | None:
 def _orders(shop_id: int, customer: Customer | None, order_gids: list[str]) -> list[Order]:
     conditions: list[ColumnElement[bool]] = [Order.shopify_gid.in_(order_gids)] if order_gids else []
     if customer is not None:
-        # Linked orders by customer_id; unlinked ones by gid (the partial index, decision 084).
-        conditions += [Order.customer_id == customer.id,
-                       and_(Order.customer_id.is_(None), Order.customer_gid == customer.shopify_gid)]
+        # By gid too, linked or not: an order moved to another customer before decision 084 may still
+        # carry its old customer_id. Rare requests: a walk of the shop's orders is acceptable.
+        conditions += [Order.customer_id == customer.id, Order.customer_gid == customer.shopify_gid]
     if not conditions:
         return []
     return list(db.session.scalars(select(Order).where(Order.shop_id == shop_id, or_(*conditions))))

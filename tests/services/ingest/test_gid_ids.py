@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,8 +14,8 @@ from sqlalchemy import select
 from tests.conftest import POSTGRES
 from tests.services.ingest.test_bulk_load import CUSTOMERS, via_loader, via_writer
 from xsight.extensions import db
-from xsight.models import Order, Shop
-from xsight.services.ingest import bulk_load
+from xsight.models import Order, OrderLineItem, Shop
+from xsight.services.ingest import bulk_load, bulk_postgres
 from xsight.services.ingest.gid_ids import GidIds, number
 from xsight.services.ingest.writer import link_orders_to_customers
 
@@ -23,8 +24,9 @@ PREFIX = "gid://shopify/Customer/"
 
 def test_only_gids_of_the_prefix_with_plain_digits_have_a_number() -> None:
     assert number(f"{PREFIX}42", PREFIX) == 42
+    assert number(f"{PREFIX}0", PREFIX) == 0
     for other in (f"{PREFIX}", f"{PREFIX}4x", f"{PREFIX}-4", f"{PREFIX}٤٢", f"{PREFIX}{'9' * 19}",
-                  "gid://shopify/Order/42", None, 42, f"{PREFIX}42 "):
+                  "gid://shopify/Order/42", None, 42, f"{PREFIX}42 ", f"{PREFIX}042"):
         assert number(other, PREFIX) is None, other
 
 
@@ -78,3 +80,39 @@ def test_new_orders_take_their_customer_ids_and_a_customer_stored_later_is_linke
         ids = db.session.execute(select(Order.customer_id).where(Order.shop_id == shop.id)).scalars()
         own = set(read([f"{PREFIX}1", f"{PREFIX}2"]))
         assert own <= set(ids)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL's bulk loader copies new orders (decision 086)")
+def test_a_copy_of_new_orders_meeting_a_stored_order_is_written_again_as_upserts(
+        app: Flask, make_shop: Callable[..., Shop], monkeypatch: pytest.MonkeyPatch) -> None:
+    shop = make_shop()
+    copied: list[str] = []
+    real_copy = bulk_postgres.copy_parents
+
+    def copying(cursor: Any, table: str, *args: Any) -> None:
+        copied.append(table)
+        real_copy(cursor, table, *args)
+
+    monkeypatch.setattr(bulk_postgres, "copy_parents", copying)
+    webhook = {**ORDERS[1], "name": "#webhook", "updatedAt": "2027-01-01T00:00:00Z"}
+    line = {"id": "gid://shopify/LineItem/7", "title": "Mug", "quantity": 1,
+            "originalUnitPriceSet": {"shopMoney": {"amount": "2.00"}}, "__parentId": ORDERS[1]["id"]}
+
+    def commit(count: int) -> None:
+        db.session.commit()
+        if count == 1:  # a webhook stores the next batch's order, newer than the export's
+            via_writer(shop.id, "orders", [webhook])
+            db.session.commit()
+
+    with app.app_context():
+        via_loader(shop.id, "customers", CUSTOMERS)
+        bulk_load.load(db.session, shop.id, "orders", copy.deepcopy([ORDERS[0], ORDERS[1], line, ORDERS[2]]),
+                       commit_every=1, on_commit=commit)
+        db.session.commit()
+        names = dict(db.session.execute(select(Order.shopify_gid, Order.name)
+                                        .where(Order.shop_id == shop.id)).all())
+        lines = db.session.execute(select(OrderLineItem.shopify_gid, Order.shopify_gid).join(
+            Order, Order.id == OrderLineItem.order_id).where(OrderLineItem.shop_id == shop.id)).all()
+    assert copied[:2] == ["orders", "orders"]  # the second copy met the webhook's order
+    assert names == {ORDERS[0]["id"]: None, ORDERS[1]["id"]: "#webhook", ORDERS[2]["id"]: None}
+    assert lines == [("gid://shopify/LineItem/7", ORDERS[1]["id"])]

@@ -96,6 +96,7 @@ class Sender:
                 self.frames.popleft()
                 self.held -= len(data)
                 self.ready.notify_all()
+            del header, data  # not kept alive while waiting for the next frame
 
 
 def main(argv: list[str]) -> int:

@@ -149,7 +149,6 @@ class BulkLoader:
         finally:
             cursor.close()
 
-
     def _lookup(self, link: Link) -> GidIds | None:
         """The ids of the shop's rows a link points at (customers), read at the first use (decision 086)."""
         prefix = LOOKUP_PREFIXES.get(link.parent)

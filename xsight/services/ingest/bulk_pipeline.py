@@ -108,8 +108,10 @@ def batches(loader: Mapper, objects: Iterable[dict[str, Any]], every: int) -> Ge
             item = handoff.get()
             if isinstance(item, BaseException):
                 raise item
+            last = item[2]
             yield item
-            if item[2]:
+            del item  # not alive while the next batch waits to be taken
+            if last:
                 return
     finally:
         stop.set()

@@ -1,14 +1,13 @@
 """Parse and map a big bulk export in a second process while this one writes (decision 082).
 
 Parsing and mapping are about 40% of a 10^6-order backfill's CPU, and threads cannot overlap them
-with SQLite's writes (bulk_pipeline.py). Here a child Python process reads the export's bytes on
-its stdin (a pump thread feeds them as they download), maps them with the same `BulkMapper`, and
-writes each batch back on its stdout as a length-prefixed marshal (pickle for what marshal cannot
-hold), in file order, with the count of objects read so far: the batches, resume points and errors
-are those of the in-process path. The frames come only from the process started here, from our own
-code, never from input. The
-child gets no secret (a minimal environment) and dies with its pipes: if the writer stops, it is
-killed; if the worker is killed, its next write fails.
+with SQLite's writes (bulk_pipeline.py). Here a child Python process (bulk_child.py) reads the
+export's bytes on its stdin (a pump thread feeds them as they download), maps them with the same
+`BulkMapper`, and writes each batch back on its stdout as a length-prefixed marshal (pickle for what
+marshal cannot hold), in file order, with the count of objects read so far: the batches, resume
+points and errors are those of the in-process path. The frames come only from the process started
+here, from our own code, never from input. The child gets no secret (a minimal environment) and dies
+with its pipes: if the writer stops, it is killed; if the worker is killed, its next write fails.
 """
 
 from __future__ import annotations
@@ -233,8 +232,10 @@ def batches(proc: subprocess.Popen[bytes], data: Iterable[bytes]) -> Generator[B
                 state.thread.join()
                 if state.failed:  # the child saw the end of its input, not of the export
                     raise state.failed[0]
+            last = item[2]
             yield item
-            if item[2]:
+            del item  # not alive while the next batch is unpacked (~30 MB at each hand-over)
+            if last:
                 return
     finally:
         stop(proc)  # a pump still writing then fails at once

@@ -1,7 +1,8 @@
 /** The margin and discount rate that turn predicted spend into customer lifetime value. */
 import { BlockStack, Button, Card, FormLayout, InlineStack, SkeletonBodyText, Text, TextField } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { SettingsChange, ShopSettings } from "../../api/settings";
+import { useDraft } from "../../hooks/useDraft";
 import { economicsForm, parseEconomics, type EconomicsForm } from "../../lib/settingsForm";
 
 interface Props {
@@ -9,13 +10,12 @@ interface Props {
   onSave: (change: SettingsChange) => Promise<boolean>;
 }
 
+const EMPTY: EconomicsForm = { marginPct: "", discountPct: "" };
+
 export function EconomicsCard({ settings, onSave }: Props) {
-  const [form, setForm] = useState<EconomicsForm>({ marginPct: "", discountPct: "" });
+  const [form, setForm] = useDraft<ShopSettings, EconomicsForm>(settings, economicsForm, EMPTY);
   const [saving, setSaving] = useState(false);
   const [touched, setTouched] = useState(false);
-  useEffect(() => {
-    if (settings) setForm(economicsForm(settings));
-  }, [settings]);
   const parsed = settings ? parseEconomics(form, settings.limits) : null;
   const initial = settings ? economicsForm(settings) : null;
   const dirty = initial !== null && (form.marginPct !== initial.marginPct || form.discountPct !== initial.discountPct);

@@ -1,7 +1,8 @@
 /** How often XSight catches up with the store, on top of real-time webhooks. */
 import { BlockStack, Button, Card, InlineStack, Select, SkeletonBodyText, Text } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { SettingsChange, ShopSettings } from "../../api/settings";
+import { useDraft } from "../../hooks/useDraft";
 import { intervalLabel } from "../../lib/settingsForm";
 
 interface Props {
@@ -9,12 +10,11 @@ interface Props {
   onSave: (change: SettingsChange) => Promise<boolean>;
 }
 
+const intervalValue = (settings: ShopSettings) => String(settings.sync_interval_minutes);
+
 export function SyncScheduleCard({ settings, onSave }: Props) {
-  const [value, setValue] = useState<string>("");
+  const [value, setValue] = useDraft<ShopSettings, string>(settings, intervalValue, "");
   const [saving, setSaving] = useState(false);
-  useEffect(() => {
-    if (settings) setValue(String(settings.sync_interval_minutes));
-  }, [settings]);
   const dirty = settings !== null && value !== String(settings.sync_interval_minutes);
   async function save() {
     setSaving(true);

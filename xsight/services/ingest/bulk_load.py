@@ -30,7 +30,7 @@ from xsight.services.ingest import (
     bulk_process,
     bulk_rows,
     bulk_sqlite,
-    sqlite_indexes,
+    deferred_indexes,
 )
 from xsight.services.ingest.bulk_map import TABLES, BulkMapper, Columns, Taken
 from xsight.services.ingest.bulk_sql import Ids, Link, Rows
@@ -166,8 +166,8 @@ def load(session: Session | scoped_session[Any], shop_id: int, resource: str,
     """Write every object; after each `commit_every` objects flush and call `on_commit(count)`.
 
     On PostgreSQL the next batch is read and mapped in a helper thread while the server writes
-    this one (bulk_pipeline, decision 006). On SQLite a first load into an empty table builds its
-    secondary indexes at the end (sqlite_indexes, decision 080).
+    this one (bulk_pipeline, decision 006). A first load into an empty table builds its secondary
+    indexes at the end (deferred_indexes, decisions 080, 087).
     """
     loader = BulkLoader(session, shop_id, resource)
     pipeline = bulk_pipeline.batches if loader.postgres else bulk_pipeline.in_line
@@ -211,10 +211,10 @@ def load_jsonl(session: Session | scoped_session[Any], shop_id: int, resource: s
 def _run(loader: BulkLoader, pipeline: Pipeline, commit_every: int,
          on_commit: Callable[[int], None], frame: int | None = None) -> int:
     """Flush each batch of `frame` objects the pipeline yields; commit (`on_commit`) once past each
-    `commit_every` objects. On SQLite, defer the secondary indexes and build them at the end.
+    `commit_every` objects. Into an empty table, defer the secondary indexes and build them at the end.
     """
     session, count, committed = loader.session, 0, 0
-    deferred = [] if loader.postgres else sqlite_indexes.defer(session, loader.resource)
+    deferred = deferred_indexes.defer(session, loader.resource, loader.shop_id)
     try:
         with bulk_pipeline.relaxed_gc(), closing(pipeline(loader.mapper, frame or commit_every)) as mapped:
             for taken, count, last in mapped:
@@ -226,8 +226,8 @@ def _run(loader: BulkLoader, pipeline: Pipeline, commit_every: int,
     except BaseException:
         if deferred:  # what was committed keeps its indexes; the failed batch is undone anyway
             session.rollback()
-            sqlite_indexes.build(session, deferred)
+            deferred_indexes.build(session, deferred)
             session.commit()
         raise
-    sqlite_indexes.build(session, deferred)  # with the last batch, which the caller commits
+    deferred_indexes.build(session, deferred)  # with the last batch, which the caller commits
     return count

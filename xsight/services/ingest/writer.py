@@ -163,7 +163,7 @@ def link_orders_to_customers(session: Session | scoped_session[Any], shop_id: in
     elif session.get_bind().dialect.name == "sqlite":
         # Without statistics SQLite walked the (shop, customer gid) index, every order of the shop
         # (3.5 s per incremental page at 1M orders); the unlinked ones are found along (shop, customer),
-        # unless another shop's first load is building that index (sqlite_indexes, decision 081).
+        # unless another shop's first load is building that index (deferred_indexes, decision 081).
         try:
             session.execute(text(_LINK_UNLINKED_SQLITE.format(hint=_LINK_HINT)), {"shop": shop_id})
         except OperationalError as exc:  # refused before it ran: nothing was changed

@@ -22,7 +22,7 @@ def upgrade():
     # An order is found by its customer's gid only while it waits for that customer's row
     # (writer.link_orders_to_customers); a linked order is found by customer_id. The full index cost a
     # B-tree insert in random order for every order a backfill or webhook stored.
-    # A stopped first load into SQLite leaves this index to its next load (deferred_indexes): maybe absent.
+    # A stopped first load leaves this index to its next load (deferred_indexes): maybe absent.
     op.drop_index(NAME, table_name=TABLE, if_exists=True)
     op.create_index(NAME, TABLE, COLUMNS, unique=False,
                     postgresql_where=UNLINKED, sqlite_where=UNLINKED)

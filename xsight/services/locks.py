@@ -10,6 +10,7 @@ from sqlalchemy import text
 from xsight.errors import NotFound
 
 NAMESPACE = zlib.crc32(b"xsight-shop-rollups")
+INDEX_BUILDS = zlib.crc32(b"xsight-index-builds")
 
 
 def shop_rollups(session: Any, shop_id: int) -> None:
@@ -22,6 +23,16 @@ def shop_rollups(session: Any, shop_id: int) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:space, :shop)"),
                         {"space": NAMESPACE - 2**31, "shop": int(shop_id)})
+
+
+def index_builds(session: Any, table: str) -> None:
+    """PostgreSQL: take turns building one table's indexes until the transaction ends.
+
+    Two loads that both deferred a table's indexes (deferred_indexes) would otherwise create the
+    same index at once, and the second fails on the catalog's unique name.
+    """
+    session.execute(text("SELECT pg_advisory_xact_lock(:space, :table)"),
+                    {"space": INDEX_BUILDS - 2**31, "table": zlib.crc32(table.encode()) - 2**31})
 
 
 def shop_rollups_sql(shop_id: int) -> str:

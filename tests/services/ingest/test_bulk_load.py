@@ -94,6 +94,18 @@ def via_loader(shop_id: int, resource: str, objects: Iterable[dict[str, Any]],
                           commit_every=commit_every, on_commit=lambda _n: db.session.commit())
 
 
+def record_copies(monkeypatch: pytest.MonkeyPatch, made: list[tuple[str, bool]], *names: str) -> None:
+    """Make these bulk_postgres COPY functions append (table, True) to `made`, then run as before."""
+    for name in names:
+        real = getattr(bulk_postgres, name)
+
+        def copying(cursor: Any, table: str, *args: Any, _real: Callable[..., None] = real) -> None:
+            made.append((table, True))
+            _real(cursor, table, *args)
+
+        monkeypatch.setattr(bulk_postgres, name, copying)
+
+
 def test_loader_stores_what_the_writer_stores(app: Flask,
                                               make_shop: Callable[..., Shop]) -> None:
     old, new = make_shop(), make_shop()
@@ -273,27 +285,8 @@ def test_a_first_load_inserts_and_falls_back_to_upserts_at_a_stored_row(
         return str(real_sql(table, columns, link, new_rows=new_rows, **kwargs))
 
     monkeypatch.setattr(bulk_sql, statement, recording)
-    real_copy = bulk_postgres.copy_children
-
-    def copying(cursor: Any, table: str, *args: Any) -> None:  # PostgreSQL: new child rows, no statement
-        made.append((table, True))
-        real_copy(cursor, table, *args)
-
-    monkeypatch.setattr(bulk_postgres, "copy_children", copying)
-    real_parents = bulk_postgres.copy_parents
-
-    def copying_parents(cursor: Any, table: str, *args: Any) -> None:  # PostgreSQL: new orders
-        made.append((table, True))
-        real_parents(cursor, table, *args)
-
-    monkeypatch.setattr(bulk_postgres, "copy_parents", copying_parents)
-    real_rows = bulk_postgres.copy_rows
-
-    def copying_rows(cursor: Any, table: str, *args: Any) -> None:  # PostgreSQL: new customers
-        made.append((table, True))
-        real_rows(cursor, table, *args)
-
-    monkeypatch.setattr(bulk_postgres, "copy_rows", copying_rows)
+    # PostgreSQL writes new rows with a COPY straight into the table, no statement: record those too.
+    record_copies(monkeypatch, made, "copy_children", "copy_parents", "copy_rows")
     webhook = {**CUSTOMERS[1], "firstName": "Webhook", "updatedAt": "2027-01-01T00:00:00Z"}
 
     def commit(count: int) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import pytest
@@ -12,10 +11,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.conftest import POSTGRES
-from tests.services.ingest.test_bulk_load import CUSTOMERS, via_loader, via_writer
+from tests.services.ingest.test_bulk_load import CUSTOMERS, record_copies, via_loader, via_writer
 from xsight.extensions import db
 from xsight.models import Order, OrderLineItem, Shop
-from xsight.services.ingest import bulk_load, bulk_postgres
+from xsight.services.ingest import bulk_load
 from xsight.services.ingest.gid_ids import GidIds, number
 from xsight.services.ingest.writer import link_orders_to_customers
 
@@ -86,14 +85,8 @@ def test_new_orders_take_their_customer_ids_and_a_customer_stored_later_is_linke
 def test_a_copy_of_new_orders_meeting_a_stored_order_is_written_again_as_upserts(
         app: Flask, make_shop: Callable[..., Shop], monkeypatch: pytest.MonkeyPatch) -> None:
     shop = make_shop()
-    copied: list[str] = []
-    real_copy = bulk_postgres.copy_parents
-
-    def copying(cursor: Any, table: str, *args: Any) -> None:
-        copied.append(table)
-        real_copy(cursor, table, *args)
-
-    monkeypatch.setattr(bulk_postgres, "copy_parents", copying)
+    copied: list[tuple[str, bool]] = []
+    record_copies(monkeypatch, copied, "copy_parents")
     webhook = {**ORDERS[1], "name": "#webhook", "updatedAt": "2027-01-01T00:00:00Z"}
     line = {"id": "gid://shopify/LineItem/7", "title": "Mug", "quantity": 1,
             "originalUnitPriceSet": {"shopMoney": {"amount": "2.00"}}, "__parentId": ORDERS[1]["id"]}
@@ -113,6 +106,7 @@ def test_a_copy_of_new_orders_meeting_a_stored_order_is_written_again_as_upserts
                                         .where(Order.shop_id == shop.id)).all())
         lines = db.session.execute(select(OrderLineItem.shopify_gid, Order.shopify_gid).join(
             Order, Order.id == OrderLineItem.order_id).where(OrderLineItem.shop_id == shop.id)).all()
-    assert copied[:2] == ["orders", "orders"]  # the second copy met the webhook's order
+    # the second copy met the webhook's order
+    assert [table for table, _ in copied[:2]] == ["orders", "orders"]
     assert names == {ORDERS[0]["id"]: None, ORDERS[1]["id"]: "#webhook", ORDERS[2]["id"]: None}
     assert lines == [("gid://shopify/LineItem/7", ORDERS[1]["id"])]

@@ -229,5 +229,12 @@ def _run(loader: BulkLoader, pipeline: Pipeline, commit_every: int,
             deferred_indexes.build(session, deferred)
             session.commit()
         raise
-    deferred_indexes.build(session, deferred)  # with the last batch, which the caller commits
+    if deferred and loader.postgres:
+        # The last batch commits first: CREATE INDEX waits for every writer of the table, and a
+        # transaction still holding this load's writes could deadlock with another load's build.
+        on_commit(count)
+        deferred_indexes.build(session, deferred)
+        session.commit()
+    else:
+        deferred_indexes.build(session, deferred)  # with the last batch, which the caller commits
     return count

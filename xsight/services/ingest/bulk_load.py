@@ -232,7 +232,8 @@ def _run(loader: BulkLoader, pipeline: Pipeline, commit_every: int,
     if deferred and loader.postgres:
         # The last batch commits first: CREATE INDEX waits for every writer of the table, and a
         # transaction still holding this load's writes could deadlock with another load's build.
-        on_commit(count)
+        if count != committed:
+            on_commit(count)
         deferred_indexes.build(session, deferred)
         session.commit()
     else:

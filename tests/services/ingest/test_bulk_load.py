@@ -88,6 +88,17 @@ def via_writer(shop_id: int, resource: str, objects: Iterable[dict[str, Any]]) -
     writer.flush()
 
 
+def commit_then_webhook(shop_id: int, resource: str, obj: dict[str, Any]) -> Callable[[int], None]:
+    """An `on_commit` that commits, and after the first object's commit stores `obj` as a webhook would."""
+    def commit(count: int) -> None:
+        db.session.commit()
+        if count == 1:
+            via_writer(shop_id, resource, [obj])
+            db.session.commit()
+
+    return commit
+
+
 def via_loader(shop_id: int, resource: str, objects: Iterable[dict[str, Any]],
                commit_every: int = 2) -> int:
     return bulk_load.load(db.session, shop_id, resource, copy.deepcopy(list(objects)),
@@ -288,12 +299,7 @@ def test_a_first_load_inserts_and_falls_back_to_upserts_at_a_stored_row(
     # PostgreSQL writes new rows with a COPY straight into the table, no statement: record those too.
     record_copies(monkeypatch, made, "copy_children", "copy_parents", "copy_rows")
     webhook = {**CUSTOMERS[1], "firstName": "Webhook", "updatedAt": "2027-01-01T00:00:00Z"}
-
-    def commit(count: int) -> None:
-        db.session.commit()
-        if count == 1:  # a webhook stores the next batch's customer, newer than the export's
-            via_writer(shop.id, "customers", [webhook])
-            db.session.commit()
+    commit = commit_then_webhook(shop.id, "customers", webhook)  # the next batch's customer, newer
 
     with app.app_context():
         via_writer(other.id, "customers", CUSTOMERS)  # another shop's rows change nothing here

@@ -12,7 +12,14 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from tests.conftest import POSTGRES
-from tests.services.ingest.test_bulk_load import CUSTOMERS, LINES, ORDERS, fail_write, via_loader, via_writer
+from tests.services.ingest.test_bulk_load import (
+    CUSTOMERS,
+    LINES,
+    ORDERS,
+    commit_then_webhook,
+    fail_write,
+    via_loader,
+)
 from tests.sql_capture import statements
 from xsight.extensions import db
 from xsight.models import Customer, Order, OrderLineItem, Shop
@@ -184,12 +191,7 @@ def test_a_first_load_meeting_a_stored_row_drops_once_and_builds(
     """The drop is outside the batch's savepoint: falling back to upserts neither undoes nor repeats it."""
     shop = make_shop()
     webhook = {**CUSTOMERS[1], "firstName": "Webhook", "updatedAt": "2027-01-01T00:00:00Z"}
-
-    def commit(count: int) -> None:
-        db.session.commit()
-        if count == 1:  # a webhook stores the next batch's customer
-            via_writer(shop.id, "customers", [webhook])
-            db.session.commit()
+    commit = commit_then_webhook(shop.id, "customers", webhook)  # the next batch's customer
 
     with app.app_context():
         with statements("DROP INDEX") as dropped:

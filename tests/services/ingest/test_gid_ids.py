@@ -11,7 +11,13 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.conftest import POSTGRES
-from tests.services.ingest.test_bulk_load import CUSTOMERS, record_copies, via_loader, via_writer
+from tests.services.ingest.test_bulk_load import (
+    CUSTOMERS,
+    commit_then_webhook,
+    record_copies,
+    via_loader,
+    via_writer,
+)
 from xsight.extensions import db
 from xsight.models import Order, OrderLineItem, Shop
 from xsight.services.ingest import bulk_load
@@ -48,12 +54,7 @@ def test_new_orders_take_their_customer_ids_and_a_customer_stored_later_is_linke
         app: Flask, make_shop: Callable[..., Shop]) -> None:
     shop, other = make_shop(), make_shop()
     late = {"id": f"{PREFIX}4", "firstName": "Late", "updatedAt": "2026-01-01T00:00:00Z"}
-
-    def commit(count: int) -> None:
-        db.session.commit()
-        if count == 1:  # a webhook stores customer 4 once the loader has read its map
-            via_writer(shop.id, "customers", [late])
-            db.session.commit()
+    commit = commit_then_webhook(shop.id, "customers", late)  # customer 4, once the map was read
 
     with app.app_context():
         via_writer(other.id, "customers", CUSTOMERS)  # another shop's customer 1 is not ours
@@ -90,12 +91,7 @@ def test_a_copy_of_new_orders_meeting_a_stored_order_is_written_again_as_upserts
     webhook = {**ORDERS[1], "name": "#webhook", "updatedAt": "2027-01-01T00:00:00Z"}
     line = {"id": "gid://shopify/LineItem/7", "title": "Mug", "quantity": 1,
             "originalUnitPriceSet": {"shopMoney": {"amount": "2.00"}}, "__parentId": ORDERS[1]["id"]}
-
-    def commit(count: int) -> None:
-        db.session.commit()
-        if count == 1:  # a webhook stores the next batch's order, newer than the export's
-            via_writer(shop.id, "orders", [webhook])
-            db.session.commit()
+    commit = commit_then_webhook(shop.id, "orders", webhook)  # the next batch's order, newer
 
     with app.app_context():
         via_loader(shop.id, "customers", CUSTOMERS)

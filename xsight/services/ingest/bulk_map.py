@@ -22,13 +22,13 @@ from xsight.models import (
     Refund,
     RefundLineItem,
 )
-from xsight.services.ingest import bulk_rows, graphql_rows, raw_upsert
-from xsight.services.ingest.bulk_sql import Link, Rows
+from xsight.services.ingest import bulk_rows, copy_text, graphql_rows, raw_upsert
+from xsight.services.ingest.bulk_sql import Link, Rows, TextRows
 from xsight.services.ingest.values import nodes
 
 Buffer = dict[str, tuple[tuple[Any, ...], str | None]]  # gid -> (row, parent gid)
 Columns = dict[str, tuple[str, ...]]  # table -> the column order of its rows
-Taken = tuple[Columns, dict[str, Rows]]  # what `take` hands over: column orders, non-empty tables
+Taken = tuple[Columns, dict[str, Rows | TextRows]]  # what `take` hands over: column orders, tables
 PARENT_KEY = "__parentId"
 LINE_ITEM = "gid://shopify/LineItem/"
 VARIANT = "gid://shopify/ProductVariant/"
@@ -49,6 +49,8 @@ TABLES: dict[str, tuple[Table, Link | None]] = {  # in flush order: parents firs
 ORDER_UPDATED = bulk_rows.ORDER_COLUMNS.index("shopify_updated_at")
 FAST_COLUMNS = {"customers": bulk_rows.CUSTOMER_COLUMNS, "orders": bulk_rows.ORDER_COLUMNS,
                 "order_line_items": bulk_rows.LINE_ITEM_COLUMNS}
+# Tables whose rows PostgreSQL gets as COPY text lines (copy_text.py, decision 088).
+TEXT_TABLES = frozenset(FAST_COLUMNS)
 
 
 def dialect_named(name: str) -> Dialect:
@@ -67,7 +69,8 @@ class BulkMapper:
         if resource not in RESOURCES:
             raise ValueError(f"Unknown bulk resource {resource!r}.")
         self.resource, self.dialect = resource, dialect
-        self.stamp = bulk_rows.postgres_stamp if dialect.name == "postgresql" else bulk_rows.sqlite_stamp
+        self.text = dialect.name == "postgresql"
+        self.stamp = bulk_rows.postgres_stamp if self.text else bulk_rows.sqlite_stamp
         self.columns: Columns = dict(FAST_COLUMNS)
         self._buffers: dict[str, Buffer] = {}
         self._orders: Buffer = {}
@@ -102,10 +105,27 @@ class BulkMapper:
         # Shipping lines are summed on the order (totalShippingPriceSet); nothing else to keep.
 
     def take(self) -> Taken:
-        """Hand over the rows buffered so far (the last version of each gid) and start empty."""
+        """Hand over the rows buffered so far (the last version of each gid) and start empty.
+
+        On PostgreSQL the TEXT_TABLES' rows are (COPY line, gid, link gid): the link gid is the
+        parent's for a child, the link's source column for a row linked by one (an order's customer).
+        """
         taken = self._buffers
         self._empty()
-        return dict(self.columns), {table: list(rows.values()) for table, rows in taken.items() if rows}
+        tables: dict[str, Rows | TextRows] = {
+            table: list(rows.values()) for table, rows in taken.items() if rows}
+        if self.text:
+            for table in TEXT_TABLES.intersection(tables):
+                tables[table] = self._text(table, tables[table])  # type: ignore[arg-type]
+        return dict(self.columns), tables
+
+    def _text(self, table: str, rows: Rows) -> TextRows:
+        link, columns = TABLES[table][1], self.columns[table]
+        lines, gid = copy_text.lines(row for row, _ in rows), columns.index("shopify_gid")
+        if link is not None and link.source is not None:
+            at = columns.index(link.source)
+            return [(line, row[gid], row[at]) for line, (row, _) in zip(lines, rows, strict=True)]
+        return [(line, row[gid], parent) for line, (row, parent) in zip(lines, rows, strict=True)]
 
     def _empty(self) -> None:
         self._buffers = {name: {} for name in TABLES}

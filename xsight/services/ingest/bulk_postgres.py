@@ -9,14 +9,13 @@ only values formatted into SQL are integer ids.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from xsight.services import locks
 from xsight.services.ingest import bulk_sql
 from xsight.services.ingest.bulk_sql import Ids, Link, Rows
 
-Lookup = Callable[[list[Any]], list[int | None]]  # parent gids -> their ids (None: not known)
 UNIQUE_VIOLATION = "23505"  # SQLSTATE of a plain INSERT meeting a stored row
 SAVEPOINT = "bulk_batch"
 
@@ -50,24 +49,16 @@ def met_stored_row(exc: BaseException) -> bool:
 
 
 def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, rows: Rows,
-          head: tuple[Any, Any], *, new_rows: bool, ids: Ids, parent: bool,
-          lookup: Lookup | None = None) -> None:
+          head: tuple[Any, Any], *, new_rows: bool, ids: Ids, parent: bool) -> None:
     """COPY the rows into the table's stage, then INSERT (or upsert) them with one statement.
 
     A child row is staged with its parent's id when `ids` has it; a `parent` table's statement
     returns the ids of the rows it wrote into `ids` for the children that follow. New rows of a
-    child table that is no parent go straight into the table (`copy_children`), as do those of a
-    table with no link and no children (`copy_rows`), and new rows linked by a column of their own
-    when `lookup` gives those links (`copy_parents`).
+    child table that is no parent go straight into the table (`copy_children`). The big tables'
+    rows come as COPY text instead (bulk_postgres_text.py).
     """
-    if new_rows and not parent and link is None:
-        copy_rows(cursor, table, columns, rows, head)
-        return
     if new_rows and not parent and link is not None and link.source is None:
         copy_children(cursor, table, columns, link, rows, head, ids)
-        return
-    if new_rows and lookup is not None and link is not None and link.source is not None:
-        copy_parents(cursor, table, columns, link, rows, head, ids, lookup)
         return
     create, copy_sql = bulk_sql.postgres_stage(table, columns, link)
     cursor.execute(f"{create}; TRUNCATE _bulk_{table}")
@@ -87,33 +78,28 @@ def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, 
         ids[table] = dict(cursor.fetchall())
 
 
-def copy_rows(cursor: Any, table: str, columns: tuple[str, ...], rows: Rows, head: tuple[Any, Any]) -> None:
-    """COPY new rows of a table with no link and no children (customers) straight into it.
+def parent_ids(cursor: Any, link: Link, shop_id: int, ids: Ids, gids: Iterable[Any]) -> dict[str, int]:
+    """The ids of these parent gids: those the batch wrote (`ids`), the others read in one query.
 
-    A stored row fails the COPY with a unique violation, and the caller upserts the batch.
+    A gid found nowhere stays out: its child's id column gets NULL and, NOT NULL, fails the batch
+    (as the staged statement does).
     """
-    names = ", ".join(("shop_id", "synced_at", *columns))
-    shop, synced = head[0], head[1].isoformat()
-    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        put: Callable[[Any], None] = copy.write_row
-        for row, _ in rows:
-            put((shop, synced, *row))
+    known = ids.get(link.parent, {})
+    missing = list({gid for gid in gids if gid not in known})
+    if missing:
+        cursor.execute(f"SELECT shopify_gid, id FROM {link.parent} "  # noqa: S608 - our table name
+                       "WHERE shop_id = %s AND shopify_gid = ANY(%s)", (shop_id, missing))
+        known = {**known, **dict(cursor.fetchall())}
+    return known
 
 
 def copy_children(cursor: Any, table: str, columns: tuple[str, ...], link: Link, rows: Rows,
                   head: tuple[Any, Any], ids: Ids) -> None:
     """COPY new child rows straight into the table, each with its parent's id (decision 081).
 
-    The parents the batch wrote are in `ids`; the others (a child after its batch) are read in one
-    query. A parent found nowhere leaves the id NULL and the NOT NULL column fails the batch, as the
-    staged statement does; a stored row fails it with a unique violation (the caller upserts).
+    A stored row fails the COPY with a unique violation (the caller upserts).
     """
-    known = ids.get(link.parent, {})
-    missing = list({gid for _, gid in rows if gid not in known})
-    if missing:
-        cursor.execute(f"SELECT shopify_gid, id FROM {link.parent} "  # noqa: S608 - our table name
-                       "WHERE shop_id = %s AND shopify_gid = ANY(%s)", (head[0], missing))
-        known = {**known, **dict(cursor.fetchall())}
+    known = parent_ids(cursor, link, head[0], ids, (gid for _, gid in rows))
     names = ", ".join(("shop_id", "synced_at", *columns, link.fk))
     # The sync time as text once: dumping the same datetime on every row cost 7 µs a row.
     shop, synced = head[0], head[1].isoformat()
@@ -122,26 +108,3 @@ def copy_children(cursor: Any, table: str, columns: tuple[str, ...], link: Link,
         get = known.get
         for row, gid in rows:
             put((shop, synced, *row, get(gid)))  # type: ignore[arg-type]
-
-
-def copy_parents(cursor: Any, table: str, columns: tuple[str, ...], link: Link, rows: Rows,
-                 head: tuple[Any, Any], ids: Ids, lookup: Lookup) -> None:
-    """COPY new rows straight into the table with ids drawn from its sequence (decision 086).
-
-    Each row's link (an order's customer) comes from `lookup`; one it does not know stays NULL and
-    is linked later (writer.link_orders_to_customers). The ids go into `ids` for the children that
-    follow, as a parent statement's RETURNING would. A stored row fails the COPY with a unique
-    violation, and the caller upserts the batch (the ids drawn are left unused).
-    """
-    cursor.execute("WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq) "
-                   "SELECT nextval(s.seq) FROM s, generate_series(1, %s)", (table, len(rows)))
-    new_ids = [row_id for row_id, in cursor.fetchall()]
-    gid_at, source_at = columns.index("shopify_gid"), columns.index(link.source)
-    links = lookup([row[source_at] for row, _ in rows])
-    names = ", ".join(("id", "shop_id", "synced_at", *columns, link.fk))
-    shop, synced = head[0], head[1].isoformat()
-    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        put: Callable[[Any], None] = copy.write_row
-        for row_id, (row, _), linked in zip(new_ids, rows, links, strict=True):
-            put((row_id, shop, synced, *row, linked))
-    ids[table] = {row[gid_at]: row_id for row_id, (row, _) in zip(new_ids, rows, strict=True)}

@@ -1,0 +1,95 @@
+"""The PostgreSQL bulk writes of rows that arrive as COPY text lines (copy_text.py, decision 088).
+
+New rows go straight into the table (customers), new children with their parent's id (line items),
+new rows with ids drawn from the table's sequence and their link looked up (orders, decision 086);
+otherwise the lines go through the stage and one INSERT (or upsert) … SELECT, as tuples do in
+bulk_postgres.py. Each line gets only what the mapper could not know put in front of it: ids, the
+shop and the sync time. A stored row fails a plain COPY with a unique violation, and the caller
+writes the batch again as upserts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from xsight.services.ingest import bulk_sql, copy_text
+from xsight.services.ingest.bulk_postgres import parent_ids
+from xsight.services.ingest.bulk_sql import PARENT_COLUMN, PARENT_ID_COLUMN, Ids, Link, TextRows
+
+Lookup = Callable[[Sequence[Any]], list[int | None]]  # link gids -> their ids (None: not known)
+
+
+def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, rows: TextRows,
+          head: tuple[Any, Any], *, new_rows: bool, ids: Ids, parent: bool,
+          lookup: Lookup | None = None) -> None:
+    """Write the lines of `table` (see the module); a `parent` table's ids go into `ids`."""
+    front = copy_text.head(*head)
+    if new_rows and not parent and link is None:
+        copy_rows(cursor, table, columns, rows, front)
+    elif new_rows and not parent and link is not None and link.source is None:
+        copy_children(cursor, table, columns, link, rows, front, parent_ids(
+            cursor, link, head[0], ids, (key for _, _, key in rows)))
+    elif new_rows and lookup is not None and link is not None and link.source is not None:
+        copy_parents(cursor, table, columns, link, rows, front, ids, lookup)
+    else:
+        staged(cursor, table, columns, link, rows, head, new_rows=new_rows, ids=ids, parent=parent)
+
+
+def copy_rows(cursor: Any, table: str, columns: tuple[str, ...], rows: TextRows, front: bytes) -> None:
+    """COPY new rows of a table with no link and no children (customers) straight into it."""
+    _copy(cursor, f"{table} (shop_id, synced_at, {', '.join(columns)})",
+          [front + line for line, _, _ in rows])
+
+
+def copy_children(cursor: Any, table: str, columns: tuple[str, ...], link: Link, rows: TextRows,
+                  front: bytes, known: dict[str, int]) -> None:
+    """COPY new child rows straight into the table, each with its parent's id from `known`."""
+    number = copy_text.number
+    _copy(cursor, f"{table} ({link.fk}, shop_id, synced_at, {', '.join(columns)})",
+          [b"%b\t%b%b" % (number(known.get(key)), front, line)  # type: ignore[arg-type]
+           for line, _, key in rows])
+
+
+def copy_parents(cursor: Any, table: str, columns: tuple[str, ...], link: Link, rows: TextRows,
+                 front: bytes, ids: Ids, lookup: Lookup) -> None:
+    """COPY new rows with ids drawn from the table's sequence, each linked by `lookup` (decision 086).
+
+    A link `lookup` does not know stays NULL and is linked later (writer.link_orders_to_customers).
+    The ids go into `ids` for the children that follow; after a unique violation they stay unused.
+    """
+    cursor.execute("WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq) "
+                   "SELECT nextval(s.seq) FROM s, generate_series(1, %s)", (table, len(rows)))
+    new_ids = [row_id for row_id, in cursor.fetchall()]
+    links, number = lookup([key for _, _, key in rows]), copy_text.number
+    _copy(cursor, f"{table} (id, {link.fk}, shop_id, synced_at, {', '.join(columns)})",
+          [b"%d\t%b\t%b%b" % (row_id, number(linked), front, line)
+           for row_id, (line, _, _), linked in zip(new_ids, rows, links, strict=True)])
+    ids[table] = {gid: row_id for row_id, (_, gid, _) in zip(new_ids, rows, strict=True)}
+
+
+def staged(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, rows: TextRows,
+           head: tuple[Any, Any], *, new_rows: bool, ids: Ids, parent: bool) -> None:
+    """COPY the lines into the table's stage (a child's with its parent's gid and id), then one
+    INSERT or upsert … SELECT (bulk_sql.postgres_upsert); a parent's returns its ids into `ids`."""
+    create, _ = bulk_sql.postgres_stage(table, columns, link)
+    cursor.execute(f"{create}; TRUNCATE _bulk_{table}")
+    names = ", ".join(columns)
+    if link is None or link.source is not None:
+        _copy(cursor, f"_bulk_{table} ({names})", [line for line, _, _ in rows])
+    else:
+        known, field, number = ids.get(link.parent, {}).get, copy_text.field, copy_text.number
+        _copy(cursor, f"_bulk_{table} ({PARENT_COLUMN}, {PARENT_ID_COLUMN}, {names})",
+              [b"%b\t%b\t%b" % (field(key), number(known(key)), line)  # type: ignore[arg-type]
+               for line, _, key in rows])
+    params = head + ((head[0],) if link is not None else ())
+    cursor.execute(bulk_sql.postgres_upsert(table, columns, link, new_rows=new_rows, returning=parent),
+                   params)
+    if parent:
+        ids[table] = dict(cursor.fetchall())
+
+
+def _copy(cursor: Any, target: str, lines: list[Any]) -> None:
+    """COPY the lines into `target` (a table and its columns): UTF-8, as copy_text writes them."""
+    with cursor.copy(f"COPY {target} FROM STDIN (ENCODING 'UTF8')") as copy:
+        copy.write(b"".join(lines))

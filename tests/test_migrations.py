@@ -11,6 +11,7 @@ from sqlalchemy import inspect, text
 from tests.conftest import reset_database
 from xsight.extensions import db
 from xsight.models.search_index import UNMAPPED
+from xsight.models.types import CustomerKeyString, GidString
 
 
 def mapped(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
@@ -26,6 +27,19 @@ def index_sql(name: str) -> str:
     return str(db.session.scalar(text(query), {"name": name}))
 
 
+def gid_columns() -> set[tuple[str, str]]:
+    """(table, column) of every column the models declare as a gid or a customer key ("C")."""
+    return {(table.name, column.name) for table in db.metadata.tables.values()
+            for column in table.columns if column.type in (GidString, CustomerKeyString)}
+
+
+def collated_c() -> set[tuple[str, str]]:
+    """(table, column) of every column the database compares with the "C" collation."""
+    return {tuple(row) for row in db.session.execute(text(  # type: ignore[misc]
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND collation_name = 'C'")).all()}
+
+
 def test_upgrade_matches_models_and_downgrade_empties(app: Flask) -> None:
     with app.app_context():
         reset_database()
@@ -39,6 +53,9 @@ def test_upgrade_matches_models_and_downgrade_empties(app: Flask) -> None:
         assert diffs == []
         # compare_metadata ignores a partial index's predicate: the migration's own (decision 084).
         assert "customer_id IS NULL" in index_sql("ix_orders_shop_customer_gid")
+        # compare_metadata ignores collations: the gid columns' "C" (decision 088) is checked here.
+        if db.engine.dialect.name == "postgresql":
+            assert collated_c() == gid_columns()
         downgrade(revision="base")
         remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
         assert remaining == set()

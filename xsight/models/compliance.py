@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from xsight.extensions import db
 from xsight.models.mixins import TenantMixin
-from xsight.models.types import JsonType, UTCDateTime, utcnow
+from xsight.models.types import GidString, JsonType, UTCDateTime, utcnow
 
 
 class ComplianceRequest(TenantMixin, db.Model):  # type: ignore[name-defined]
@@ -21,7 +21,7 @@ class ComplianceRequest(TenantMixin, db.Model):  # type: ignore[name-defined]
 
     topic: Mapped[str] = mapped_column(String(64), nullable=False)
     webhook_id: Mapped[str | None] = mapped_column(String(128))
-    customer_gid: Mapped[str | None] = mapped_column(String(120))
+    customer_gid: Mapped[str | None] = mapped_column(GidString)
     status: Mapped[str] = mapped_column(String(16), default="received", nullable=False)
     # For data requests: the export handed to the merchant. Never holds tokens.
     result: Mapped[dict[str, Any] | None] = mapped_column(JsonType)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from xsight.extensions import db
 from xsight.models import search_index
 from xsight.models.mixins import TenantMixin
-from xsight.models.types import BigId, JsonType, UTCDateTime
+from xsight.models.types import BigId, GidString, JsonType, UTCDateTime
 
 
 class CustomerFacts(TenantMixin, db.Model):  # type: ignore[name-defined]
@@ -52,7 +52,7 @@ class CustomerFacts(TenantMixin, db.Model):  # type: ignore[name-defined]
 
     customer_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("customers.id", ondelete="CASCADE"), nullable=False)
-    customer_gid: Mapped[str] = mapped_column(String(120), nullable=False)
+    customer_gid: Mapped[str] = mapped_column(GidString, nullable=False)
     first_name: Mapped[str | None] = mapped_column(String(255))
     last_name: Mapped[str | None] = mapped_column(String(255))
     # lower(trim(first || ' ' || last)), NULL when empty: the name sort and search key.

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xsight.extensions import db
 from xsight.models.mixins import TenantMixin
-from xsight.models.types import UTCDateTime, utcnow
+from xsight.models.types import GidString, UTCDateTime, utcnow
 
 
 class DeletedObject(TenantMixin, db.Model):  # type: ignore[name-defined]
@@ -18,5 +18,5 @@ class DeletedObject(TenantMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "deleted_objects"
     __table_args__ = (UniqueConstraint("shop_id", "shopify_gid"),)
 
-    shopify_gid: Mapped[str] = mapped_column(String(120), nullable=False)
+    shopify_gid: Mapped[str] = mapped_column(GidString, nullable=False)
     deleted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

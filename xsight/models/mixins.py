@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from xsight.models.types import BigId, UTCDateTime, utcnow
+from xsight.models.types import BigId, GidString, UTCDateTime, utcnow
 
 
 class TenantMixin:
@@ -28,7 +28,7 @@ class TenantMixin:
 class ShopifyObjectMixin(TenantMixin):
     """A tenant row mirrored from a Shopify object, keyed by its global id."""
 
-    shopify_gid: Mapped[str] = mapped_column(String(120), nullable=False)
+    shopify_gid: Mapped[str] = mapped_column(GidString, nullable=False)
     # When Shopify last changed the object: webhooks older than this are ignored.
     shopify_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow,

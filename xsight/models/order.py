@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from xsight.extensions import db
 from xsight.models import raw_links
 from xsight.models.mixins import ShopifyObjectMixin
-from xsight.models.types import BigId, JsonType, Money, UTCDateTime
+from xsight.models.types import BigId, GidString, JsonType, Money, UTCDateTime
 
 ZERO = Decimal("0")
 # Only orders waiting for their customer row are found by the customer's gid (decision 084).
@@ -34,7 +34,7 @@ class Order(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined]
     name: Mapped[str | None] = mapped_column(String(64))
     # The customer's gid is kept even before the customer row exists, so orders
     # and customers can arrive in any order and still be linked.
-    customer_gid: Mapped[str | None] = mapped_column(String(120))
+    customer_gid: Mapped[str | None] = mapped_column(GidString)
     customer_id: Mapped[int | None] = mapped_column(BigId)  # customers.id; see models.raw_links
     email: Mapped[str | None] = mapped_column(String(320))
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
@@ -70,8 +70,8 @@ class OrderLineItem(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined]
     )
 
     order_id: Mapped[int] = mapped_column(BigId, nullable=False)  # orders.id; see models.raw_links
-    product_gid: Mapped[str | None] = mapped_column(String(120))
-    variant_gid: Mapped[str | None] = mapped_column(String(120))
+    product_gid: Mapped[str | None] = mapped_column(GidString)
+    variant_gid: Mapped[str | None] = mapped_column(GidString)
     title: Mapped[str] = mapped_column(String(255), default="", nullable=False)
     sku: Mapped[str | None] = mapped_column(String(255))
     quantity: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -116,7 +116,7 @@ class RefundLineItem(ShopifyObjectMixin, db.Model):  # type: ignore[name-defined
 
     refund_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("refunds.id", ondelete="CASCADE"), nullable=False)
-    line_item_gid: Mapped[str | None] = mapped_column(String(120))
+    line_item_gid: Mapped[str | None] = mapped_column(GidString)
     quantity: Mapped[int] = mapped_column(Integer, nullable=False)
     subtotal: Mapped[Decimal] = mapped_column(Money, default=ZERO, nullable=False)
     total_tax: Mapped[Decimal] = mapped_column(Money, default=ZERO, nullable=False)

@@ -13,7 +13,7 @@ from xsight.models import prediction_links
 from xsight.models.customer import Customer
 from xsight.models.mixins import TenantMixin
 from xsight.models.shop import Shop
-from xsight.models.types import BigId, JsonType, UTCDateTime, utcnow
+from xsight.models.types import BigId, CustomerKeyString, JsonType, UTCDateTime, utcnow
 
 RUN_STATUSES = ("running", "succeeded", "not_enough_data", "failed")
 CHURN_RISKS = ("low", "medium", "high")
@@ -55,7 +55,7 @@ class CustomerPrediction(TenantMixin, db.Model):  # type: ignore[name-defined]
 
     shop_id: Mapped[int] = mapped_column(BigId, nullable=False)  # shops.id; see prediction_links
     model_run_id: Mapped[int] = mapped_column(BigId, nullable=False)  # model_runs.id
-    customer_key: Mapped[str] = mapped_column(String(340), nullable=False)
+    customer_key: Mapped[str] = mapped_column(CustomerKeyString, nullable=False)
     customer_id: Mapped[int | None] = mapped_column(BigId)  # customers.id
     orders: Mapped[int] = mapped_column(Integer, nullable=False)
     net_sales: Mapped[int] = mapped_column(BigInteger, nullable=False)  # 1/10,000 units

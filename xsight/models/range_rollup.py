@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from xsight.extensions import db
 from xsight.models.mixins import TenantMixin
+from xsight.models.types import CustomerKeyString
 
 
 class CustomerDay(TenantMixin, db.Model):  # type: ignore[name-defined]
@@ -28,7 +29,7 @@ class CustomerDay(TenantMixin, db.Model):  # type: ignore[name-defined]
         Index("ix_customer_days_shop_prev_returning", "shop_id", "prev_returning_number", "day_number"),
     )
 
-    customer_key: Mapped[str] = mapped_column(String(340), nullable=False)
+    customer_key: Mapped[str] = mapped_column(CustomerKeyString, nullable=False)
     day: Mapped[date] = mapped_column(Date, nullable=False)
     day_number: Mapped[int] = mapped_column(Integer, nullable=False)
     orders: Mapped[int] = mapped_column(Integer, nullable=False)  # counted orders placed this day
@@ -67,6 +68,6 @@ class CustomerMonthSpend(TenantMixin, db.Model):  # type: ignore[name-defined]
         Index("ix_customer_month_spend_list", "shop_id", "month", "positive", "customer_key"),
     )
 
-    customer_key: Mapped[str] = mapped_column(String(340), nullable=False)
+    customer_key: Mapped[str] = mapped_column(CustomerKeyString, nullable=False)
     month: Mapped[date] = mapped_column(Date, nullable=False)
     positive: Mapped[int] = mapped_column(BigInteger, nullable=False)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from xsight.extensions import db
 from xsight.models.mixins import TenantMixin
-from xsight.models.types import UTCDateTime
+from xsight.models.types import CustomerKeyString, GidString, UTCDateTime
 
 
 class OrderEvent(TenantMixin, db.Model):  # type: ignore[name-defined]
@@ -27,13 +27,13 @@ class OrderEvent(TenantMixin, db.Model):  # type: ignore[name-defined]
         Index("ix_order_events_shop_customer", "shop_id", "customer_key", "kind", "processed_at"),
     )
 
-    order_gid: Mapped[str] = mapped_column(String(120), nullable=False)
+    order_gid: Mapped[str] = mapped_column(GidString, nullable=False)
     order_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
     kind: Mapped[str] = mapped_column(String(8), nullable=False)
     local_date: Mapped[date] = mapped_column(Date, nullable=False)
     local_month: Mapped[date] = mapped_column(Date, nullable=False)
     # R6: the customer's gid, else "email:<lowercased email>", else NULL (unidentified).
-    customer_key: Mapped[str | None] = mapped_column(String(340))
+    customer_key: Mapped[str | None] = mapped_column(CustomerKeyString)
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     counted: Mapped[bool] = mapped_column(Boolean, nullable=False)
     qualifies: Mapped[bool] = mapped_column(Boolean, nullable=False)
@@ -83,8 +83,8 @@ class CustomerStats(TenantMixin, db.Model):  # type: ignore[name-defined]
         Index("ix_customer_stats_shop_net", "shop_id", "net_sales"),
     )
 
-    customer_key: Mapped[str] = mapped_column(String(340), nullable=False)
-    first_order_gid: Mapped[str] = mapped_column(String(120), nullable=False)
+    customer_key: Mapped[str] = mapped_column(CustomerKeyString, nullable=False)
+    first_order_gid: Mapped[str] = mapped_column(GidString, nullable=False)
     first_order_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     first_order_date: Mapped[date] = mapped_column(Date, nullable=False)
     last_order_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
@@ -103,7 +103,7 @@ class CustomerMonth(TenantMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "customer_months"
     __table_args__ = (UniqueConstraint("shop_id", "customer_key", "month"),)
 
-    customer_key: Mapped[str] = mapped_column(String(340), nullable=False)
+    customer_key: Mapped[str] = mapped_column(CustomerKeyString, nullable=False)
     month: Mapped[date] = mapped_column(Date, nullable=False)
     orders: Mapped[int] = mapped_column(Integer, nullable=False)
     net_sales: Mapped[int] = mapped_column(BigInteger, nullable=False)

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xsight.extensions import db
-from xsight.models.types import BigId, JsonType, UTCDateTime, utcnow
+from xsight.models.types import BigId, GidString, JsonType, UTCDateTime, utcnow
 
 
 class Shop(db.Model):  # type: ignore[name-defined]
@@ -19,7 +19,7 @@ class Shop(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     domain: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)
-    shopify_gid: Mapped[str | None] = mapped_column(String(120))
+    shopify_gid: Mapped[str | None] = mapped_column(GidString)
     name: Mapped[str | None] = mapped_column(String(255))
     email: Mapped[str | None] = mapped_column(String(255))
     currency: Mapped[str] = mapped_column(String(3), default="USD", nullable=False)

@@ -17,24 +17,26 @@ from psycopg._copy_base import format_row_text  # the C formatter with psycopg[b
 from psycopg.adapt import Transformer
 
 NULL = b"\\N"
-_TRANSFORMER = Transformer()  # psycopg's default dumpers: str as UTF-8, int, None as NULL
 
 
 def lines(rows: Iterable[tuple[Any, ...]]) -> list[bytes]:
-    """Each row (str, int or None values) as one COPY text line, with its newline."""
+    """Each row (str, int or None values) as one COPY text line, with its newline.
+
+    A Transformer of its own per call (psycopg's default dumpers: str as UTF-8, int, None as NULL):
+    it caches dumpers as it goes, and two loads may map in two threads of one process.
+    """
+    transformer = Transformer()
     out: list[Any] = []  # bytearrays: as good as bytes to COPY, marshal and %b, and not copied again
     for row in rows:
         line = bytearray()
-        format_row_text(row, _TRANSFORMER, line)
+        format_row_text(row, transformer, line)
         out.append(line)
     return out
 
 
 def field(value: Any) -> bytes:
     """One value as a COPY text field (escaped, NULL for None), without a separator."""
-    line = bytearray()
-    format_row_text((value,), _TRANSFORMER, line)
-    return bytes(line[:-1])
+    return bytes(lines([(value,)])[0][:-1])
 
 
 def number(value: int | None) -> bytes:

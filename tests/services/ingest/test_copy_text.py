@@ -27,8 +27,7 @@ def test_lines_escape_every_special_character_and_write_null_as_backslash_n() ->
 def test_field_number_and_head() -> None:
     from datetime import UTC, datetime
 
-    assert copy_text.field("x\ty") == b"x\\ty"
-    assert copy_text.field(None) == b"\\N"
+    assert copy_text.fields(["x\ty", None]) == [b"x\\ty", b"\\N"]
     assert copy_text.number(None) == b"\\N" and copy_text.number(42) == b"42"
     assert copy_text.head(7, datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)) == b"7\t2026-01-02T03:04:05+00:00\t"
 

@@ -60,9 +60,7 @@ def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, 
     if new_rows and not parent and link is not None and link.source is None:
         copy_children(cursor, table, columns, link, rows, head, ids)
         return
-    create, copy_sql = bulk_sql.postgres_stage(table, columns, link)
-    cursor.execute(f"{create}; TRUNCATE _bulk_{table}")
-    with cursor.copy(copy_sql) as copy:
+    with cursor.copy(open_stage(cursor, table, columns, link)) as copy:
         put: Callable[[Any], None] = copy.write_row
         if link is None or link.source is not None:
             for row, _ in rows:
@@ -71,6 +69,19 @@ def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, 
             known = ids.get(link.parent, {}).get
             for row, gid in rows:
                 put((*row, gid, known(gid)))  # type: ignore[arg-type]
+    insert_from_stage(cursor, table, columns, link, head, new_rows=new_rows, ids=ids, parent=parent)
+
+
+def open_stage(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None) -> str:
+    """Create (or empty) the table's stage; return the COPY into it (bulk_sql.postgres_stage)."""
+    create, copy_sql = bulk_sql.postgres_stage(table, columns, link)
+    cursor.execute(f"{create}; TRUNCATE _bulk_{table}")
+    return copy_sql
+
+
+def insert_from_stage(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None,
+                      head: tuple[Any, Any], *, new_rows: bool, ids: Ids, parent: bool) -> None:
+    """INSERT (or upsert) the staged rows with one statement; a `parent`'s ids go into `ids`."""
     params = head + ((head[0],) if link is not None else ())
     cursor.execute(bulk_sql.postgres_upsert(table, columns, link, new_rows=new_rows, returning=parent),
                    params)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from xsight.services.ingest import bulk_sql, copy_text
-from xsight.services.ingest.bulk_postgres import parent_ids
+from xsight.services.ingest import copy_text
+from xsight.services.ingest.bulk_postgres import insert_from_stage, open_stage, parent_ids
 from xsight.services.ingest.bulk_sql import PARENT_COLUMN, PARENT_ID_COLUMN, Ids, Link, TextRows
 
 Lookup = Callable[[Sequence[Any]], list[int | None]]  # link gids -> their ids (None: not known)
@@ -72,21 +72,17 @@ def staged(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None,
            head: tuple[Any, Any], *, new_rows: bool, ids: Ids, parent: bool) -> None:
     """COPY the lines into the table's stage (a child's with its parent's gid and id), then one
     INSERT or upsert … SELECT (bulk_sql.postgres_upsert); a parent's returns its ids into `ids`."""
-    create, _ = bulk_sql.postgres_stage(table, columns, link)
-    cursor.execute(f"{create}; TRUNCATE _bulk_{table}")
+    open_stage(cursor, table, columns, link)  # its own COPY names the columns in the lines' order
     names = ", ".join(columns)
     if link is None or link.source is not None:
         _copy(cursor, f"_bulk_{table} ({names})", [line for line, _, _ in rows])
     else:
-        known, field, number = ids.get(link.parent, {}).get, copy_text.field, copy_text.number
+        known, number = ids.get(link.parent, {}).get, copy_text.number
+        parents = copy_text.fields(key for _, _, key in rows)
         _copy(cursor, f"_bulk_{table} ({PARENT_COLUMN}, {PARENT_ID_COLUMN}, {names})",
-              [b"%b\t%b\t%b" % (field(key), number(known(key)), line)  # type: ignore[arg-type]
-               for line, _, key in rows])
-    params = head + ((head[0],) if link is not None else ())
-    cursor.execute(bulk_sql.postgres_upsert(table, columns, link, new_rows=new_rows, returning=parent),
-                   params)
-    if parent:
-        ids[table] = dict(cursor.fetchall())
+              [b"%b\t%b\t%b" % (gid, number(known(key)), line)  # type: ignore[arg-type]
+               for gid, (line, _, key) in zip(parents, rows, strict=True)])
+    insert_from_stage(cursor, table, columns, link, head, new_rows=new_rows, ids=ids, parent=parent)
 
 
 def _copy(cursor: Any, target: str, lines: list[Any]) -> None:

@@ -34,9 +34,9 @@ def lines(rows: Iterable[tuple[Any, ...]]) -> list[bytes]:
     return out
 
 
-def field(value: Any) -> bytes:
-    """One value as a COPY text field (escaped, NULL for None), without a separator."""
-    return bytes(lines([(value,)])[0][:-1])
+def fields(values: Iterable[Any]) -> list[bytes]:
+    """Each value as one COPY text field (escaped, NULL for None), without a separator."""
+    return [bytes(line[:-1]) for line in lines((value,) for value in values)]
 
 
 def number(value: int | None) -> bytes:

@@ -38,7 +38,8 @@ async function gotoApp(page, path) {
   return page.goto(`${baseUrl}${path}${query}`);
 }
 
-async function openPage(path) {
+/** Open a page; `expect` (a URL test) registers the wait for its first API response before navigating. */
+async function openPage(path, expect) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", acceptDownloads: true });
   const page = await context.newPage();
   const consoleErrors = [];
@@ -47,8 +48,9 @@ async function openPage(path) {
     if (m.type() === "error" && !OFFLINE_CDN_ERROR.test(text)) consoleErrors.push(text);
   });
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  const first = expect ? apiResponse(page, expect) : undefined;
   await gotoApp(page, path);
-  return { page, context, consoleErrors };
+  return { page, context, consoleErrors, first };
 }
 
 /** Call the API from the page, authenticated the same way the app is. */
@@ -93,8 +95,9 @@ describe("CRM pages in Chromium", { skip: skipReason ?? false }, () => {
   });
 
   it("searches, filters and pages through customers", async () => {
-    const { page, context, consoleErrors } = await openPage("/customers");
-    const first = await (await apiResponse(page, (u) => u.pathname === "/api/v1/customers")).json();
+    const opened = await openPage("/customers", (u) => u.pathname === "/api/v1/customers");
+    const { page, context, consoleErrors } = opened;
+    const first = await (await opened.first).json();
     await page.getByText(`${count(first.total)} customers`).first().waitFor();
     const rows = page.locator(".Polaris-IndexTable__TableRow");
     await rows.first().waitFor();
@@ -164,8 +167,9 @@ describe("CRM pages in Chromium", { skip: skipReason ?? false }, () => {
   });
 
   it("opens a customer with stats, predictions and a paginated timeline", async () => {
-    const { page, context, consoleErrors } = await openPage("/customers");
-    const list = await (await apiResponse(page, (u) => u.pathname === "/api/v1/customers")).json();
+    const opened = await openPage("/customers", (u) => u.pathname === "/api/v1/customers");
+    const { page, context, consoleErrors } = opened;
+    const list = await (await opened.first).json();
     const target = list.customers[0];
     await page.getByRole("link", { name: target.name }).first().click();
     await page.waitForURL((u) => u.pathname === `/customers/${target.id}`);

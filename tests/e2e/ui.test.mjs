@@ -64,7 +64,8 @@ async function gotoApp(page, path, base = baseUrl) {
   if (pathname !== "/" || extra) await page.goto(`${base}${pathname}${query}${extra ? `&${extra}` : ""}`);
 }
 
-async function openPage(path, { errors } = {}) {
+/** Open a page; with `dashboard`, the wait for its dashboard response starts before navigating. */
+async function openPage(path, { errors, dashboard = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
   const page = await context.newPage();
   const consoleErrors = errors ?? [];
@@ -73,8 +74,9 @@ async function openPage(path, { errors } = {}) {
     if (message.type() === "error" && !OFFLINE_CDN_ERROR.test(message.text())) consoleErrors.push(message.text());
   });
   page.on("pageerror", (error) => consoleErrors.push(String(error)));
+  const dashboardResponse = dashboard ? waitForDashboard(page) : undefined;
   await gotoApp(page, path);
-  return { page, context, consoleErrors };
+  return { page, context, consoleErrors, dashboardResponse };
 }
 
 /** Call the API from the page, authenticated the same way the app is. */
@@ -132,9 +134,8 @@ describe("embedded UI in Chromium", { skip: skipReason ?? false }, () => {
   });
 
   it("shows the API's KPI numbers and changes them with the date range", async () => {
-    const { page, context } = await openPage("/");
-    const dashboardResponse = await waitForDashboard(page);
-    const first = await dashboardResponse.json();
+    const { page, context, dashboardResponse } = await openPage("/", { dashboard: true });
+    const first = await (await dashboardResponse).json();
     await page.getByTestId("kpi-net_sales").waitFor();
     assert.deepEqual(await readKpis(page), await expectedKpiText(page, first));
 

@@ -17,7 +17,7 @@ from tests.sql_capture import statements
 from xsight.db_setup import SQLITE_BULK_CACHE_KB, SQLITE_DEFAULT_CACHE, SQLITE_MMAP_BYTES
 from xsight.extensions import db
 from xsight.models import Customer, Order, OrderLineItem, Product, ProductVariant, Refund, Shop
-from xsight.services.ingest import bulk_load, bulk_postgres_text, bulk_sql
+from xsight.services.ingest import bulk_load, bulk_postgres_binary, bulk_sql
 from xsight.services.ingest.bulk_groups import write_group
 from xsight.services.ingest.writer import Writer, link_orders_to_customers
 from xsight.shopify import jsonl
@@ -106,16 +106,16 @@ def via_loader(shop_id: int, resource: str, objects: Iterable[dict[str, Any]],
 
 
 def record_copies(monkeypatch: pytest.MonkeyPatch, made: list[tuple[str, bool]], *names: str) -> None:
-    """Make these COPY functions of the big tables' lines (bulk_postgres_text) append (table, True)
+    """Make these COPY functions of the big tables' lines (bulk_postgres_binary) append (table, True)
     to `made`, then run as before."""
     for name in names:
-        real = getattr(bulk_postgres_text, name)
+        real = getattr(bulk_postgres_binary, name)
 
         def copying(cursor: Any, table: str, *args: Any, _real: Callable[..., None] = real) -> None:
             made.append((table, True))
             _real(cursor, table, *args)
 
-        monkeypatch.setattr(bulk_postgres_text, name, copying)
+        monkeypatch.setattr(bulk_postgres_binary, name, copying)
 
 
 def test_loader_stores_what_the_writer_stores(app: Flask,

@@ -27,14 +27,14 @@ from xsight.services.ingest import (
     bulk_mapping,
     bulk_pipeline,
     bulk_postgres,
-    bulk_postgres_text,
+    bulk_postgres_binary,
     bulk_process,
     bulk_rows,
     bulk_sqlite,
     deferred_indexes,
 )
-from xsight.services.ingest.bulk_map import TABLES, TEXT_TABLES, BulkMapper, Columns, Taken
-from xsight.services.ingest.bulk_sql import Ids, Link, Rows, TextRows
+from xsight.services.ingest.bulk_map import COPY_TABLES, TABLES, BulkMapper, Columns, Taken
+from xsight.services.ingest.bulk_sql import CopyRows, Ids, Link, Rows
 from xsight.services.ingest.gid_ids import GidIds
 from xsight.shopify import jsonl
 
@@ -88,7 +88,7 @@ class BulkLoader:
         for table, rows in batch:
             self.written[table] = self.written.get(table, 0) + len(rows)
 
-    def _flush_postgres(self, batch: list[tuple[str, Rows | TextRows]], synced: Any) -> None:
+    def _flush_postgres(self, batch: list[tuple[str, Rows | CopyRows]], synced: Any) -> None:
         """Write the batch after the shop's write turn and claim, inside a savepoint when it inserts."""
         savepoint = any(table in self._new_rows for table, _ in batch)
         cursor = self.session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -100,7 +100,7 @@ class BulkLoader:
         finally:
             cursor.close()
 
-    def _write_batch(self, batch: list[tuple[str, Rows | TextRows]], synced: Any,
+    def _write_batch(self, batch: list[tuple[str, Rows | CopyRows]], synced: Any,
                      met_stored_row: Callable[[BaseException], bool], undo: Callable[[], None]) -> None:
         """Plain INSERTs where the shop had no rows when the load began; at a stored row, upserts.
 
@@ -135,14 +135,14 @@ class BulkLoader:
             return  # the foreign-key pragma does nothing inside a transaction: keep the defaults
         sqlite_bulk_write(raw, proxied.info)
 
-    def _write(self, table: str, rows: Rows | TextRows,
+    def _write(self, table: str, rows: Rows | CopyRows,
                synced: Any, ids: Ids, *, new_rows: bool = False) -> None:
         name, link, columns = TABLES[table][0].name, TABLES[table][1], self._columns[table]
         cursor = self.session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            if self.postgres and table in TEXT_TABLES:  # the mapper's COPY lines (decision 088)
+            if self.postgres and table in COPY_TABLES:  # the mapper's binary COPY rows (decision 089)
                 lookup = self._lookup(link) if new_rows and link is not None and link.source else None
-                bulk_postgres_text.write(cursor, name, columns, link, rows, (self.shop_id, synced),  # type: ignore[arg-type]
+                bulk_postgres_binary.write(cursor, name, columns, link, rows, (self.shop_id, synced),  # type: ignore[arg-type]
                                          new_rows=new_rows, ids=ids, parent=table in PARENTS, lookup=lookup)
             elif self.postgres:
                 bulk_postgres.write(cursor, name, columns, link, rows, (self.shop_id, synced),  # type: ignore[arg-type]

@@ -22,13 +22,13 @@ from xsight.models import (
     Refund,
     RefundLineItem,
 )
-from xsight.services.ingest import bulk_rows, copy_text, graphql_rows, raw_upsert
-from xsight.services.ingest.bulk_sql import Link, Rows, TextRows
+from xsight.services.ingest import bulk_rows, copy_binary, graphql_rows, raw_upsert
+from xsight.services.ingest.bulk_sql import CopyRows, Link, Rows
 from xsight.services.ingest.values import nodes
 
 Buffer = dict[str, tuple[tuple[Any, ...], str | None]]  # gid -> (row, parent gid)
 Columns = dict[str, tuple[str, ...]]  # table -> the column order of its rows
-Taken = tuple[Columns, dict[str, Rows | TextRows]]  # what `take` hands over: column orders, tables
+Taken = tuple[Columns, dict[str, Rows | CopyRows]]  # what `take` hands over: column orders, tables
 PARENT_KEY = "__parentId"
 LINE_ITEM = "gid://shopify/LineItem/"
 VARIANT = "gid://shopify/ProductVariant/"
@@ -49,8 +49,11 @@ TABLES: dict[str, tuple[Table, Link | None]] = {  # in flush order: parents firs
 ORDER_UPDATED = bulk_rows.ORDER_COLUMNS.index("shopify_updated_at")
 FAST_COLUMNS = {"customers": bulk_rows.CUSTOMER_COLUMNS, "orders": bulk_rows.ORDER_COLUMNS,
                 "order_line_items": bulk_rows.LINE_ITEM_COLUMNS}
-# Tables whose rows PostgreSQL gets as COPY text lines (copy_text.py, decision 088).
-TEXT_TABLES = frozenset(FAST_COLUMNS)
+# Tables whose rows PostgreSQL gets as binary COPY fields (copy_binary.py, decisions 088, 089),
+# and the dumper oid of each of their columns.
+COPY_TABLES = frozenset(FAST_COLUMNS)
+COPY_OIDS = {table: tuple(copy_binary.oid(TABLES[table][0].columns[name]) for name in columns)
+             for table, columns in FAST_COLUMNS.items()}
 
 
 def dialect_named(name: str) -> Dialect:
@@ -69,8 +72,9 @@ class BulkMapper:
         if resource not in RESOURCES:
             raise ValueError(f"Unknown bulk resource {resource!r}.")
         self.resource, self.dialect = resource, dialect
-        self.text = dialect.name == "postgresql"
-        self.stamp = bulk_rows.postgres_stamp if self.text else bulk_rows.sqlite_stamp
+        self.copy = dialect.name == "postgresql"
+        self.stamp = bulk_rows.postgres_stamp if self.copy else bulk_rows.sqlite_stamp
+        self.tags = bulk_rows.jsonb_tags if self.copy else bulk_rows.tags_json
         self.columns: Columns = dict(FAST_COLUMNS)
         self._buffers: dict[str, Buffer] = {}
         self._orders: Buffer = {}
@@ -83,7 +87,7 @@ class BulkMapper:
         parent = obj.get(PARENT_KEY)
         if parent is None:
             if self.resource == "orders":  # 10^6 times per 10^6 orders: no further call
-                row = bulk_rows.order(obj, self.stamp)
+                row = bulk_rows.order(obj, self.stamp, self.tags)
                 self._orders[row[0]] = (row, None)
                 self._remember(row[0], row[ORDER_UPDATED])  # stored form: line items take it as is
                 if obj.get("refunds"):
@@ -107,21 +111,22 @@ class BulkMapper:
     def take(self) -> Taken:
         """Hand over the rows buffered so far (the last version of each gid) and start empty.
 
-        On PostgreSQL the TEXT_TABLES' rows are (COPY line, gid, link gid): the link gid is the
+        On PostgreSQL the COPY_TABLES' rows are (binary COPY fields, gid, link gid): the link gid is the
         parent's for a child, the link's source column for a row linked by one (an order's customer).
         """
         taken = self._buffers
         self._empty()
-        tables: dict[str, Rows | TextRows] = {
+        tables: dict[str, Rows | CopyRows] = {
             table: list(rows.values()) for table, rows in taken.items() if rows}
-        if self.text:
-            for table in TEXT_TABLES.intersection(tables):
-                tables[table] = self._text(table, tables[table])  # type: ignore[arg-type]
+        if self.copy:
+            for table in COPY_TABLES.intersection(tables):
+                tables[table] = self._copy_rows(table, tables[table])  # type: ignore[arg-type]
         return dict(self.columns), tables
 
-    def _text(self, table: str, rows: Rows) -> TextRows:
+    def _copy_rows(self, table: str, rows: Rows) -> CopyRows:
         link, columns = TABLES[table][1], self.columns[table]
-        lines, gid = copy_text.lines(row for row, _ in rows), columns.index("shopify_gid")
+        lines = copy_binary.lines((row for row, _ in rows), COPY_OIDS[table])
+        gid = columns.index("shopify_gid")
         if link is not None and link.source is not None:
             at = columns.index(link.source)
             return [(line, row[gid], row[at]) for line, (row, _) in zip(lines, rows, strict=True)]
@@ -133,7 +138,7 @@ class BulkMapper:
 
     def _root(self, node: dict[str, Any]) -> None:
         if self.resource == "customers":
-            row = bulk_rows.customer(node, self.stamp)
+            row = bulk_rows.customer(node, self.stamp, self.tags)
             self._buffers["customers"][row[0]] = (row, None)
         else:
             self._remember(node["id"], node.get("updatedAt"))

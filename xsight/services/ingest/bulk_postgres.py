@@ -55,7 +55,7 @@ def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, 
     A child row is staged with its parent's id when `ids` has it; a `parent` table's statement
     returns the ids of the rows it wrote into `ids` for the children that follow. New rows of a
     child table that is no parent go straight into the table (`copy_children`). The big tables'
-    rows come as COPY text instead (bulk_postgres_text.py).
+    rows come as binary COPY fields instead (bulk_postgres_binary.py).
     """
     if new_rows and not parent and link is not None and link.source is None:
         copy_children(cursor, table, columns, link, rows, head, ids)

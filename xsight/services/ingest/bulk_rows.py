@@ -3,8 +3,9 @@
 Each mapper stores exactly what `graphql_rows` followed by the column types would store (checked
 by tests/services/ingest/test_bulk_load.py), but without the intermediate dicts, Decimals and
 datetimes for the common shapes: amounts are decimal strings turned into integer units by string
-arithmetic, timestamps are validated by `fromisoformat` and formatted once. Anything unusual falls
-back to the generic converters, so the fast path never guesses.
+arithmetic, timestamps are validated by `fromisoformat` (and formatted once for SQLite; PostgreSQL's
+binary COPY takes the datetime). Anything unusual falls back to the generic converters, so the fast
+path never guesses.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from xsight.models.types import to_minor
 from xsight.services.ingest import values
 
 Stamp = Callable[[Any], Any]
+Tags = Callable[[Any], Any]
 EMPTY_TAGS = "[]"
+JSONB_VERSION = b"\x01"  # jsonb_recv's format number
+EMPTY_JSONB_TAGS = JSONB_VERSION + EMPTY_TAGS.encode()
 MONEY_DECIMALS = 4  # stored units are 1/10,000 (xsight.models.types.MONEY_SCALE)
 AMOUNT_CACHE = 1 << 14  # distinct amount strings remembered (bounded: about 2 MB)
 STORED_STAMP_CHARS = len("2026-01-01 00:00:00.000000")
@@ -74,16 +78,17 @@ def sqlite_stamp(value: Any) -> str | None:
     return parsed.isoformat(" ", "microseconds")[:STORED_STAMP_CHARS]  # without the "+00:00"
 
 
-def postgres_stamp(value: Any) -> str | None:
-    """Return a Shopify timestamp as ISO text with its offset (COPY parses it into timestamptz)."""
+def postgres_stamp(value: Any) -> datetime | None:
+    """Return a Shopify timestamp as an aware datetime (binary COPY sends it as timestamptz).
+
+    `fromisoformat` validates the whole stamp, calendar included, in ~0.2 µs.
+    """
     if not value:
         return None
-    if seconds := _utc_seconds(value):
-        return f"{seconds}+00:00"
-    parsed = datetime.fromisoformat(value) if isinstance(value, str) else values.timestamp(value)
+    parsed = datetime.fromisoformat(value) if value.__class__ is str else values.timestamp(value)
     if parsed is None or parsed.tzinfo is None:
         raise ValueError(f"Timestamp {value!r} has no time zone.")
-    return parsed.isoformat()
+    return parsed
 
 
 def minor(amount: Any) -> int:
@@ -127,6 +132,11 @@ def tags_json(value: Any) -> str:
     return json.dumps(values.tags(value)) if value else EMPTY_TAGS
 
 
+def jsonb_tags(value: Any) -> bytes:
+    """Return tags in jsonb's binary COPY form: a version byte, then the JSON text."""
+    return JSONB_VERSION + json.dumps(values.tags(value)).encode() if value else EMPTY_JSONB_TAGS
+
+
 def flag(value: Any) -> int:
     """Return a boolean column's value as 1 or 0.
 
@@ -145,7 +155,7 @@ def _sum(items: Any, key: str) -> int:
     return to_minor(values.money_sum(items, key)) if items else 0
 
 
-def customer(node: dict[str, Any], stamp: Stamp) -> tuple[Any, ...]:
+def customer(node: dict[str, Any], stamp: Stamp, tags: Tags = tags_json) -> tuple[Any, ...]:
     """Return a customers row in CUSTOMER_COLUMNS order."""
     get = node.get
     email = get("defaultEmailAddress") or {}
@@ -153,13 +163,13 @@ def customer(node: dict[str, Any], stamp: Stamp) -> tuple[Any, ...]:
     count = get("numberOfOrders")
     return (node["id"], get("firstName"), get("lastName"), email.get("emailAddress"),
             _lower(email.get("marketingState")), (get("defaultPhoneNumber") or {}).get("phoneNumber"),
-            (get("defaultAddress") or {}).get("countryCodeV2"), tags_json(get("tags")),
+            (get("defaultAddress") or {}).get("countryCodeV2"), tags(get("tags")),
             _lower(get("state")), minor(spent.get("amount")) if spent else None,
             spent.get("currencyCode"), int(count) if count is not None else None,
             stamp(get("createdAt")), stamp(get("updatedAt")))
 
 
-def order(node: dict[str, Any], stamp: Stamp) -> tuple[Any, ...]:
+def order(node: dict[str, Any], stamp: Stamp, tags: Tags = tags_json) -> tuple[Any, ...]:
     """Return an orders row in ORDER_COLUMNS order."""
     get = node.get
     created, processed = get("createdAt"), get("processedAt")
@@ -172,7 +182,7 @@ def order(node: dict[str, Any], stamp: Stamp) -> tuple[Any, ...]:
             _lower(get("cancelReason")), stamp(closed) if closed else None,
             1 if get("test") else 0, get("currencyCode") or "USD", get("presentmentCurrencyCode"),
             _lower(get("displayFinancialStatus")), _lower(get("displayFulfillmentStatus")),
-            get("sourceName"), tags_json(get("tags")), bag(get("subtotalPriceSet")),
+            get("sourceName"), tags(get("tags")), bag(get("subtotalPriceSet")),
             bag(get("totalDiscountsSet")), bag(get("totalShippingPriceSet")),
             bag(get("totalTaxSet")), bag(get("totalPriceSet")), bag(get("totalRefundedSet")),
             1 if get("taxesIncluded") else 0)  # flags in line: SQLite binds an int directly (`flag`)

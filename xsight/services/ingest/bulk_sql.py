@@ -17,8 +17,8 @@ PARENT_COLUMN = "_parent_gid"  # the staged parent gid on PostgreSQL
 PARENT_ID_COLUMN = "_parent_id"  # the staged parent id on PostgreSQL, when the batch wrote the parent
 
 Rows = list[tuple[tuple[Any, ...], str | None]]  # (stored row, parent gid) of one table in a batch
-# PostgreSQL's big tables: (the row's COPY text line, its gid, its link's gid), bulk_map.TEXT_TABLES
-TextRows = list[tuple[bytes, str, str | None]]
+# PostgreSQL's big tables: (the row's binary COPY fields, its gid, its link's gid), bulk_map.COPY_TABLES
+CopyRows = list[tuple[bytes | bytearray, str, str | None]]
 Ids = dict[str, dict[str, int]]  # table -> gid -> id of the rows a batch wrote to it
 
 

@@ -17,9 +17,11 @@ import struct
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import psycopg
 from psycopg._copy_base import format_row_binary  # the C formatter with psycopg[binary] (pinned)
-from psycopg.adapt import Transformer
+from psycopg.adapt import AdaptersMap, Transformer
 from psycopg.pq import Format
+from psycopg.types.string import BytesBinaryDumper
 from sqlalchemy import Column
 from sqlalchemy.dialects import postgresql
 
@@ -30,6 +32,9 @@ INT8, TEXT, INT4, BOOL, BYTEA, TIMESTAMPTZ = 20, 25, 23, 16, 17, 1184  # Postgre
 _OIDS = {"BIGINT": INT8, "INTEGER": INT4, "BOOLEAN": BOOL, "VARCHAR": TEXT, "TEXT": TEXT,
          "TIMESTAMP WITH TIME ZONE": TIMESTAMPTZ, "JSONB": BYTEA}
 _POSTGRES = postgresql.psycopg.dialect()
+# psycopg's default dumper for bytea's oid is DB-API's `Binary` one, in Python; bytes get the C one.
+_ADAPTERS = AdaptersMap(psycopg.adapters)
+_ADAPTERS.register_dumper(bytes, BytesBinaryDumper)
 _COUNT = struct.Struct("!h").pack
 _NUMBER = struct.Struct("!iq").pack
 
@@ -53,7 +58,7 @@ def lines(rows: Iterable[Sequence[Any]], oids: Sequence[int]) -> list[bytearray]
     A Transformer of its own per call: it caches dumpers as it goes, and two loads may map in two
     threads of one process.
     """
-    transformer = Transformer()
+    transformer = Transformer(_ADAPTERS)
     transformer.set_dumper_types(oids, Format.BINARY)
     out: list[bytearray] = []
     for row in rows:

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import Column, Numeric, func, select, text
 
 from tests.conftest import POSTGRES
 from xsight.extensions import db
 from xsight.models import Customer, Order, OrderLineItem, Shop
 from xsight.services.ingest import bulk_load, bulk_rows, copy_binary
-from xsight.services.ingest.bulk_map import COPY_OIDS, BulkMapper, dialect_named
+from xsight.services.ingest.bulk_map import COPY_OIDS, FAST_COLUMNS, BulkMapper, dialect_named
 from xsight.services.ingest.copy_binary import BOOL, BYTEA, INT4, INT8, TEXT, TIMESTAMPTZ
 
 AWKWARD = ["tab\there", "new\nline", "carriage\rreturn", "back\\slash", "\\N", "", "é ü 日本", "end\\"]
@@ -29,12 +29,30 @@ def _field(data: bytes) -> bytes:
 
 def test_lines_are_fields_without_the_count_in_each_columns_binary_format() -> None:
     stamp = datetime(2026, 1, 2, 3, 4, 5, 600, tzinfo=timezone(timedelta(hours=2)))
-    [line] = copy_binary.lines([("a\tb é", None, 12, -5, 1, 0, stamp)],
-                               (TEXT, TEXT, INT8, INT4, BOOL, BOOL, TIMESTAMPTZ))
+    [line] = copy_binary.lines([("a\tb é", None, 12, -5, 1, 0, stamp, bulk_rows.jsonb_tags(["é"]))],
+                               (TEXT, TEXT, INT8, INT4, BOOL, BOOL, TIMESTAMPTZ, BYTEA))
     micros = (stamp - MICROS_2000) // timedelta(microseconds=1)  # timestamptz: µs since 2000 in UTC
     assert bytes(line) == (_field("a\tb é".encode()) + copy_binary.NULL + _field(struct.pack("!q", 12))
                            + _field(struct.pack("!i", -5)) + _field(b"\x01") + _field(b"\x00")
-                           + _field(struct.pack("!q", micros)))
+                           + _field(struct.pack("!q", micros)) + _field(b'\x01["\\u00e9"]'))
+
+
+def test_integers_beyond_an_integer_column_are_refused_not_wrapped() -> None:
+    """psycopg's C int4 dumper keeps the low 32 bits: 2**31 would be stored as -2**31."""
+    assert len(copy_binary.lines([(-(2**31),), (2**31 - 1,), (None,)], (INT4,))) == 3
+    for value in (2**31, -(2**31) - 1, 2**40 + 5):
+        with pytest.raises(ValueError, match="out of range"):
+            copy_binary.lines([(value,)], (INT4,))
+    mapper = BulkMapper("orders", dialect_named("postgresql"))
+    mapper.add({"id": "gid://shopify/Order/1", "createdAt": "2026-01-01T00:00:00Z"})
+    mapper.add({"id": "gid://shopify/LineItem/2", "quantity": 2**31, "__parentId": "gid://shopify/Order/1"})
+    with pytest.raises(ValueError, match="out of range"):
+        mapper.take()
+
+
+def test_a_column_type_without_a_binary_format_is_named() -> None:
+    with pytest.raises(TypeError, match="ratio"):
+        copy_binary.oid(Column("ratio", Numeric(10, 2)))
 
 
 def test_count_number_fields_and_head() -> None:
@@ -47,14 +65,17 @@ def test_count_number_fields_and_head() -> None:
     assert copy_binary.head(7, synced) == _field(struct.pack("!q", 7)) + _field(struct.pack("!q", micros))
 
 
-def test_every_copied_column_has_a_binary_format() -> None:
-    assert COPY_OIDS["orders"][bulk_rows.ORDER_COLUMNS.index("processed_at")] == TIMESTAMPTZ
-    assert COPY_OIDS["orders"][bulk_rows.ORDER_COLUMNS.index("total_price")] == INT8  # Money
-    assert COPY_OIDS["orders"][bulk_rows.ORDER_COLUMNS.index("test")] == BOOL
-    assert COPY_OIDS["orders"][bulk_rows.ORDER_COLUMNS.index("tags")] == BYTEA  # jsonb's own bytes
-    assert COPY_OIDS["orders"][bulk_rows.ORDER_COLUMNS.index("shopify_gid")] == TEXT
-    assert COPY_OIDS["order_line_items"][bulk_rows.LINE_ITEM_COLUMNS.index("quantity")] == INT4
-    assert COPY_OIDS["customers"][bulk_rows.CUSTOMER_COLUMNS.index("number_of_orders")] == INT4
+@pytest.mark.skipif(not POSTGRES, reason="the database's own column types")
+def test_every_copied_column_is_dumped_as_its_database_type(app: Flask) -> None:
+    """Binary COPY reads each field with the column's receive function: the widths must match."""
+    dumped_as = {"character varying": TEXT, "bigint": INT8, "integer": INT4, "boolean": BOOL,
+                 "timestamp with time zone": TIMESTAMPTZ, "jsonb": BYTEA}  # jsonb: its own bytes
+    with app.app_context():
+        for table, columns in FAST_COLUMNS.items():
+            types = dict(db.session.execute(text(
+                "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
+                "WHERE attrelid = CAST(:table AS regclass) AND attnum > 0"), {"table": table}).all())
+            assert COPY_OIDS[table] == tuple(dumped_as[types[name]] for name in columns), table
 
 
 @pytest.mark.skipif(not POSTGRES, reason="a COPY round trip through PostgreSQL")
@@ -138,3 +159,19 @@ def test_awkward_text_is_stored_exactly_by_inserts_and_by_upserts(
     assert stored["orders"] == {obj["id"]: obj["name"] for obj in orders}
     assert stored["lines"] == {obj["title"]: obj["__parentId"] for obj in lines}
     assert unlinked == 0
+
+
+@pytest.mark.skipif(not POSTGRES, reason="a PostgreSQL session's client encoding")
+def test_text_is_stored_exactly_whatever_the_sessions_client_encoding(
+        app: Flask, make_shop: Callable[..., Shop]) -> None:
+    """Binary COPY reads text in the client encoding; the mapper writes UTF-8 (bulk_postgres_binary.utf8)."""
+    shop = make_shop()
+    customers = [{"id": "gid://shopify/Customer/1", "firstName": "Zoë Ñandú",
+                  "updatedAt": "2026-01-01T00:00:00Z"}]
+    with app.app_context():
+        db.session.execute(text("SET LOCAL client_encoding TO 'LATIN1'"))  # until the batch's commit
+        bulk_load.load(db.session, shop.id, "customers", copy.deepcopy(customers), commit_every=10,
+                       on_commit=lambda _n: db.session.commit())
+        db.session.commit()
+        stored = db.session.scalar(select(Customer.first_name).where(Customer.shop_id == shop.id))
+    assert stored == "Zoë Ñandú"

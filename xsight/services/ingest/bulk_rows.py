@@ -147,6 +147,11 @@ def flag(value: Any) -> int:
     return 1 if value else 0
 
 
+def _count(value: Any) -> int | None:
+    """An optional count as an int (binary COPY takes no other type)."""
+    return value if value is None or value.__class__ is int else int(value)
+
+
 def _lower(value: Any) -> str | None:
     return str(value).lower() if value else None
 
@@ -200,6 +205,6 @@ def line_item(node: dict[str, Any], order_updated_at: Any) -> tuple[Any, ...]:
     return (node["id"], product.get("id") if product.__class__ is dict else values.nested_id(product),
             variant.get("id") if variant.__class__ is dict else values.nested_id(variant),
             get("title") or get("name") or "", get("sku"), int(get("quantity") or 0),
-            get("currentQuantity"), bag(get("originalUnitPriceSet")),
+            _count(get("currentQuantity")), bag(get("originalUnitPriceSet")),
             _sum(discounts, "allocatedAmountSet") if discounts else 0,
             _sum(taxes, "priceSet") if taxes else 0, 1 if get("isGiftCard") else 0, order_updated_at)

@@ -35,6 +35,7 @@ _POSTGRES = postgresql.psycopg.dialect()
 # psycopg's default dumper for bytea's oid is DB-API's `Binary` one, in Python; bytes get the C one.
 _ADAPTERS = AdaptersMap(psycopg.adapters)
 _ADAPTERS.register_dumper(bytes, BytesBinaryDumper)
+INT4_RANGE = range(-(1 << 31), 1 << 31)
 _COUNT = struct.Struct("!h").pack
 _NUMBER = struct.Struct("!iq").pack
 
@@ -56,12 +57,17 @@ def lines(rows: Iterable[Sequence[Any]], oids: Sequence[int]) -> list[bytearray]
     """Each row's fields in binary (`oids`: its columns' types; None as NULL), without the count.
 
     A Transformer of its own per call: it caches dumpers as it goes, and two loads may map in two
-    threads of one process.
+    threads of one process. psycopg's C dumper for `integer` keeps the low 32 bits of any int,
+    so those values are range-checked here (a text COPY failed with "integer out of range").
     """
     transformer = Transformer(_ADAPTERS)
     transformer.set_dumper_types(oids, Format.BINARY)
+    int4s = [index for index, kind in enumerate(oids) if kind == INT4]
     out: list[bytearray] = []
     for row in rows:
+        for index in int4s:
+            if row[index] is not None and row[index] not in INT4_RANGE:
+                raise ValueError(f"Value {row[index]!r} is out of range for an integer column.")
         line = bytearray()
         format_row_binary(row, transformer, line)
         del line[:2]  # the field count (bytearray drops a prefix without copying the rest)

@@ -91,7 +91,10 @@ def server_cpu(url: str) -> float | None:
         tick = os.sysconf("SC_CLK_TCK")
         total = 0
         for stat in Path("/proc").glob("[0-9]*/stat"):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # a process that exited while the others were read
+                continue
             pid, ppid = int(stat.parent.name), int(fields[1])
             if pid == postmaster:
                 total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime

@@ -77,8 +77,11 @@ def copy_parents(cursor: Any, table: str, columns: tuple[str, ...], link: Link, 
 
 def staged(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, rows: CopyRows,
            head: tuple[Any, Any], *, new_rows: bool, ids: Ids, parent: bool) -> None:
-    """COPY the rows into the table's stage (a child's with its parent's gid and id), then one
-    INSERT or upsert … SELECT (bulk_sql.postgres_upsert); a parent's returns its ids into `ids`."""
+    """COPY the rows into the table's stage, then INSERT or upsert them with one statement.
+
+    A child's rows are staged with their parent's gid and id (bulk_sql.postgres_upsert); a
+    parent's statement returns its ids into `ids`.
+    """
     open_stage(cursor, table, columns, link)  # its own COPY names the columns in the rows' order
     names, parts = ", ".join(columns), list[Any]()
     if link is None or link.source is not None:
@@ -99,7 +102,8 @@ def utf8(cursor: Any) -> None:
     """Make the transaction's client encoding UTF-8, the one the mapper writes text in.
 
     A binary COPY's text fields are read in the session's client encoding (COPY's ENCODING option
-    applies to text format only); SET LOCAL lasts until the batch's commit.
+    applies to text format only); SET LOCAL lasts until the batch's commit, and going back to the
+    batch's savepoint undoes it, so every write sets it again (not once in bulk_postgres.begin).
     """
     if cursor.connection.info.encoding != "utf-8":
         cursor.execute("SET LOCAL client_encoding TO 'UTF8'")

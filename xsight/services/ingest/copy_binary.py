@@ -35,13 +35,13 @@ _POSTGRES = postgresql.psycopg.dialect()
 # psycopg's default dumper for bytea's oid is DB-API's `Binary` one, in Python; bytes get the C one.
 _ADAPTERS = AdaptersMap(psycopg.adapters)
 _ADAPTERS.register_dumper(bytes, BytesBinaryDumper)
-INT4_RANGE = range(-(1 << 31), 1 << 31)
+INT4_MIN, INT4_MAX = -(1 << 31), (1 << 31) - 1
 _COUNT = struct.Struct("!h").pack
 _NUMBER = struct.Struct("!iq").pack
 
 
 def oid(column: Column[Any]) -> int:
-    """The oid of the binary dumper for a column's values, from its PostgreSQL type.
+    """Return the oid of the binary dumper for a column's values, from its PostgreSQL type.
 
     A jsonb column gets bytea's (raw bytes): its values come as jsonb's binary form already
     (bulk_rows.jsonb_tags); varchar and text take the string's UTF-8 bytes.
@@ -54,7 +54,7 @@ def oid(column: Column[Any]) -> int:
 
 
 def lines(rows: Iterable[Sequence[Any]], oids: Sequence[int]) -> list[bytearray]:
-    """Each row's fields in binary (`oids`: its columns' types; None as NULL), without the count.
+    """Return each row's fields in binary (`oids`: its columns' types; None as NULL), without the count.
 
     A Transformer of its own per call: it caches dumpers as it goes, and two loads may map in two
     threads of one process. psycopg's C dumper for `integer` keeps the low 32 bits of any int,
@@ -66,8 +66,9 @@ def lines(rows: Iterable[Sequence[Any]], oids: Sequence[int]) -> list[bytearray]
     out: list[bytearray] = []
     for row in rows:
         for index in int4s:
-            if row[index] is not None and row[index] not in INT4_RANGE:
-                raise ValueError(f"Value {row[index]!r} is out of range for an integer column.")
+            value = row[index]
+            if value is not None and (value.__class__ is not int or not INT4_MIN <= value <= INT4_MAX):
+                raise ValueError(f"Value {value!r} is out of range for an integer column.")
         line = bytearray()
         format_row_binary(row, transformer, line)
         del line[:2]  # the field count (bytearray drops a prefix without copying the rest)
@@ -76,20 +77,20 @@ def lines(rows: Iterable[Sequence[Any]], oids: Sequence[int]) -> list[bytearray]
 
 
 def count(fields: int) -> bytes:
-    """The field count a line begins with."""
+    """Return the field count a line begins with."""
     return _COUNT(fields)
 
 
 def number(value: int | None) -> bytes:
-    """An id as a bigint field, NULL for None."""
+    """Return an id as a bigint field, NULL for None."""
     return NULL if value is None else _NUMBER(8, value)
 
 
 def fields(values: Iterable[str | None]) -> list[bytes]:
-    """Each string as one text field (its UTF-8 bytes), NULL for None."""
+    """Return each string as one text field (its UTF-8 bytes), NULL for None."""
     return [bytes(line) for line in lines(((value,) for value in values), (TEXT,))]
 
 
 def head(shop_id: int, synced: Any) -> bytes:
-    """The fields every line of a batch has after its ids: its shop and its sync time."""
+    """Return the fields every line of a batch has after its ids: its shop and its sync time."""
     return bytes(lines([(shop_id, synced)], (INT8, TIMESTAMPTZ))[0])

@@ -164,7 +164,7 @@ def test_awkward_text_is_stored_exactly_by_inserts_and_by_upserts(
 @pytest.mark.skipif(not POSTGRES, reason="a PostgreSQL session's client encoding")
 def test_text_is_stored_exactly_whatever_the_sessions_client_encoding(
         app: Flask, make_shop: Callable[..., Shop]) -> None:
-    """Binary COPY reads text in the client encoding; the mapper writes UTF-8 (bulk_postgres_binary.utf8).
+    """Binary COPY reads text in the client encoding; the mapper writes UTF-8 (bulk_postgres.begin).
 
     The first load copies new rows straight in; the second meets them and goes through the stage.
     """

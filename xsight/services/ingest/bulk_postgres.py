@@ -25,8 +25,13 @@ def begin(cursor: Any, shop_id: int, *, savepoint: bool) -> None:
 
     The claim comes before any write (locks.claim_shop): a shop being deleted then waits for this
     batch's commit (its trigger deletes the rows), or has gone and the batch stores nothing.
+    A session in another client encoding speaks UTF-8 until the batch's commit: the mapper writes
+    the text of binary COPY rows in UTF-8, and such fields are read in the client encoding (COPY's
+    ENCODING option is for text format only). Set before the savepoint, so `undo` keeps it.
     """
     sql = f"{locks.shop_rollups_sql(shop_id)}; {locks.claim_shop_sql(shop_id)}"
+    if cursor.connection.info.encoding != "utf-8":
+        sql += "; SET LOCAL client_encoding TO 'UTF8'"
     cursor.execute(sql + (f"; SAVEPOINT {SAVEPOINT}" if savepoint else ""))
     cursor.nextset()
     if cursor.fetchone() is None:

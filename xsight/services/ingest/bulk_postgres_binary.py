@@ -25,7 +25,6 @@ def write(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None, 
           head: tuple[Any, Any], *, new_rows: bool, ids: Ids, parent: bool,
           lookup: Lookup | None = None) -> None:
     """Write the rows of `table` (see the module); a `parent` table's ids go into `ids`."""
-    utf8(cursor)
     front = copy_binary.head(*head)
     if new_rows and not parent and link is None:
         copy_rows(cursor, table, columns, rows, front)
@@ -96,17 +95,6 @@ def staged(cursor: Any, table: str, columns: tuple[str, ...], link: Link | None,
             parts += (start, gid, number(known(key)), line)  # type: ignore[arg-type]
         _copy(cursor, f"_bulk_{table} ({PARENT_COLUMN}, {PARENT_ID_COLUMN}, {names})", parts)
     insert_from_stage(cursor, table, columns, link, head, new_rows=new_rows, ids=ids, parent=parent)
-
-
-def utf8(cursor: Any) -> None:
-    """Make the transaction's client encoding UTF-8, the one the mapper writes text in.
-
-    A binary COPY's text fields are read in the session's client encoding (COPY's ENCODING option
-    applies to text format only); SET LOCAL lasts until the batch's commit, and going back to the
-    batch's savepoint undoes it, so every write sets it again (not once in bulk_postgres.begin).
-    """
-    if cursor.connection.info.encoding != "utf-8":
-        cursor.execute("SET LOCAL client_encoding TO 'UTF8'")
 
 
 def _copy(cursor: Any, target: str, parts: list[Any]) -> None:

@@ -165,12 +165,11 @@ def customer(node: dict[str, Any], stamp: Stamp, tags: Tags = tags_json) -> tupl
     get = node.get
     email = get("defaultEmailAddress") or {}
     spent = get("amountSpent") or {}
-    count = get("numberOfOrders")
     return (node["id"], get("firstName"), get("lastName"), email.get("emailAddress"),
             _lower(email.get("marketingState")), (get("defaultPhoneNumber") or {}).get("phoneNumber"),
             (get("defaultAddress") or {}).get("countryCodeV2"), tags(get("tags")),
             _lower(get("state")), minor(spent.get("amount")) if spent else None,
-            spent.get("currencyCode"), int(count) if count is not None else None,
+            spent.get("currencyCode"), _count(get("numberOfOrders")),
             stamp(get("createdAt")), stamp(get("updatedAt")))
 
 

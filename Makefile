@@ -2,13 +2,14 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+EXTENSION := xsight/services/ingest/_copy_rows.c
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml setup.py $(EXTENSION) | cksum | cut -d' ' -f1)
 FRONTEND := frontend_embedded
 export FLASK_APP := wsgi.py
 
 .PHONY: demo test install frontend frontend-test e2e lint typecheck pytest clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py $(EXTENSION)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
@@ -44,4 +45,5 @@ demo: install frontend
 	$(BIN)/python -m xsight.demo
 
 clean:
-	rm -rf $(VENV) instance $(FRONTEND)/node_modules $(FRONTEND)/dist
+	rm -rf $(VENV) instance $(FRONTEND)/node_modules $(FRONTEND)/dist build
+	rm -f xsight/services/ingest/*.so

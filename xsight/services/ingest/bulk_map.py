@@ -22,11 +22,12 @@ from xsight.models import (
     Refund,
     RefundLineItem,
 )
-from xsight.services.ingest import bulk_rows, copy_binary, graphql_rows, raw_upsert
+from xsight.services.ingest import bulk_rows, copy_binary, copy_rows, graphql_rows, raw_upsert
 from xsight.services.ingest.bulk_sql import CopyRows, Link, Rows
 from xsight.services.ingest.values import nodes
 
-Buffer = dict[str, tuple[tuple[Any, ...], str | None]]  # gid -> (row, parent gid)
+# gid -> (row, parent gid); on PostgreSQL a COPY_TABLES row is its binary COPY fields, with its link gid
+Buffer = dict[str, tuple[Any, str | None]]
 Columns = dict[str, tuple[str, ...]]  # table -> the column order of its rows
 Taken = tuple[Columns, dict[str, Rows | CopyRows]]  # what `take` hands over: column orders, tables
 PARENT_KEY = "__parentId"
@@ -49,11 +50,10 @@ TABLES: dict[str, tuple[Table, Link | None]] = {  # in flush order: parents firs
 ORDER_UPDATED = bulk_rows.ORDER_COLUMNS.index("shopify_updated_at")
 FAST_COLUMNS = {"customers": bulk_rows.CUSTOMER_COLUMNS, "orders": bulk_rows.ORDER_COLUMNS,
                 "order_line_items": bulk_rows.LINE_ITEM_COLUMNS}
-# Tables whose rows PostgreSQL gets as binary COPY fields (copy_binary.py, decisions 088, 089),
+# Tables whose rows PostgreSQL gets as binary COPY fields (copy_rows.py, decisions 088-090),
 # and the dumper oid of each of their columns.
 COPY_TABLES = frozenset(FAST_COLUMNS)
-COPY_OIDS = {table: tuple(copy_binary.oid(TABLES[table][0].columns[name]) for name in columns)
-             for table, columns in FAST_COLUMNS.items()}
+COPY_OIDS = copy_rows.OIDS
 
 
 def dialect_named(name: str) -> Dialect:
@@ -73,25 +73,31 @@ class BulkMapper:
             raise ValueError(f"Unknown bulk resource {resource!r}.")
         self.resource, self.dialect = resource, dialect
         self.copy = dialect.name == "postgresql"
-        self.stamp = bulk_rows.postgres_stamp if self.copy else bulk_rows.sqlite_stamp
-        self.tags = bulk_rows.jsonb_tags if self.copy else bulk_rows.tags_json
+        self.stamp, self.tags = bulk_rows.sqlite_stamp, bulk_rows.tags_json  # PostgreSQL: copy_rows
         self.columns: Columns = dict(FAST_COLUMNS)
         self._buffers: dict[str, Buffer] = {}
         self._orders: Buffer = {}
         self._lines: Buffer = {}
         self._empty()
         self._updated: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+        self._unknown = copy_binary.NULL if self.copy else None  # a forgotten parent's updatedAt
 
     def add(self, obj: dict[str, Any]) -> None:
         """Queue one parsed JSONL object (a root, or a child naming its parent)."""
         parent = obj.get(PARENT_KEY)
         if parent is None:
             if self.resource == "orders":  # 10^6 times per 10^6 orders: no further call
-                row = bulk_rows.order(obj, self.stamp, self.tags)
-                self._orders[row[0]] = (row, None)
-                self._remember(row[0], row[ORDER_UPDATED])  # stored form: line items take it as is
+                updated: Any
+                if self.copy:  # fields, the customer's gid (the link), updatedAt as a field
+                    gid, fields, customer, updated = copy_rows.order(obj)
+                    self._orders[gid] = (fields, customer)
+                else:
+                    row = bulk_rows.order(obj, self.stamp, self.tags)
+                    gid, updated = row[0], row[ORDER_UPDATED]
+                    self._orders[gid] = (row, None)
+                self._remember(gid, updated)  # stored form: line items take it as is
                 if obj.get("refunds"):
-                    self._refunds(obj["refunds"], row[0])
+                    self._refunds(obj["refunds"], gid)
             else:
                 self._root(obj)
             return
@@ -100,9 +106,13 @@ class BulkMapper:
             child_id = str(child_id or "")
         if child_id.startswith(LINE_ITEM):
             recent, older = self._updated
-            updated = recent[parent] if parent in recent else older.get(parent)
-            row = bulk_rows.line_item(obj, updated)
-            self._lines[row[0]] = (row, parent)
+            updated = recent[parent] if parent in recent else older.get(parent, self._unknown)
+            if self.copy:
+                line_gid, line_fields = copy_rows.line_item(obj, updated)
+                self._lines[line_gid] = (line_fields, parent)
+            else:
+                line = bulk_rows.line_item(obj, updated)
+                self._lines[line[0]] = (line, parent)
         elif child_id.startswith(VARIANT):
             variant = graphql_rows.variant(obj, self._parent_updated(parent))
             self._generic("product_variants", variant, parent)
@@ -116,21 +126,13 @@ class BulkMapper:
         """
         taken = self._buffers
         self._empty()
-        tables: dict[str, Rows | CopyRows] = {
-            table: list(rows.values()) for table, rows in taken.items() if rows}
-        if self.copy:
-            for table in COPY_TABLES.intersection(tables):
-                tables[table] = self._copy_rows(table, tables[table])  # type: ignore[arg-type]
+        tables: dict[str, Rows | CopyRows] = {}
+        for table, rows in taken.items():
+            if rows and self.copy and table in COPY_TABLES:  # buffered as gid -> (fields, link gid)
+                tables[table] = [(fields, gid, link) for gid, (fields, link) in rows.items()]
+            elif rows:
+                tables[table] = list(rows.values())
         return dict(self.columns), tables
-
-    def _copy_rows(self, table: str, rows: Rows) -> CopyRows:
-        link, columns = TABLES[table][1], self.columns[table]
-        lines = copy_binary.lines((row for row, _ in rows), COPY_OIDS[table])
-        gid = columns.index("shopify_gid")
-        if link is not None and link.source is not None:
-            at = columns.index(link.source)
-            return [(line, row[gid], row[at]) for line, (row, _) in zip(lines, rows, strict=True)]
-        return [(line, row[gid], parent) for line, (row, parent) in zip(lines, rows, strict=True)]
 
     def _empty(self) -> None:
         self._buffers = {name: {} for name in TABLES}
@@ -138,8 +140,12 @@ class BulkMapper:
 
     def _root(self, node: dict[str, Any]) -> None:
         if self.resource == "customers":
-            row = bulk_rows.customer(node, self.stamp, self.tags)
-            self._buffers["customers"][row[0]] = (row, None)
+            if self.copy:
+                gid, fields = copy_rows.customer(node)
+                self._buffers["customers"][gid] = (fields, None)
+            else:
+                row = bulk_rows.customer(node, self.stamp, self.tags)
+                self._buffers["customers"][row[0]] = (row, None)
         else:
             self._remember(node["id"], node.get("updatedAt"))
             self._generic("products", graphql_rows.product(node), None)

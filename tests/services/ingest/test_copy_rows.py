@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import copy
+import struct
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -212,3 +215,60 @@ def test_without_the_extension_the_python_path_maps_alone(monkeypatch: pytest.Mo
     assert copy_rows.line_item(line, copy_binary.NULL) == copy_rows.python_line_item(line, copy_binary.NULL)
     with pytest.raises(ValueError, match="out of range"):
         copy_rows.line_item({**line, "quantity": 2**31}, copy_binary.NULL)
+
+
+class _RaisingKey:
+    """A dict key equal in hash to one the extension looks up, whose comparison raises."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def __eq__(self, other: object) -> bool:
+        raise ValueError(f"compared {self.name}")
+
+
+BAGS = {key: {"shopMoney": {"amount": "1.00"}} for key in ORDER_FIELDS if key.endswith("Set")}
+
+
+@requires_extension
+def test_objects_no_json_parser_makes_are_left_to_python() -> None:
+    """A dict subclass as a reference, a value of another type, a lookup that raises: Python decides."""
+    usual = {"id": "gid://shopify/Order/1", "createdAt": "2026-01-01T00:00:00Z", **BAGS}
+    assert fast.order(usual, bulk_rows.jsonb_tags) is not None
+    assert fast.order({**usual, "customer": OrderedDict(id="gid://shopify/Customer/1")},
+                      bulk_rows.jsonb_tags) is None
+    assert fast.line_item({"id": "gid://shopify/LineItem/1", "product": OrderedDict(id="p"),
+                           "originalUnitPriceSet": BAGS["totalTaxSet"]}, copy_binary.NULL) is None
+    assert fast.order({**usual, "test": Decimal(1)}, bulk_rows.jsonb_tags) is None  # its __bool__ is its own
+    for name in ("name", "customer", "taxesIncluded"):
+        node = {**usual, _RaisingKey(name): 1}
+        assert fast.order(node, bulk_rows.jsonb_tags) is None
+        with pytest.raises(ValueError, match=f"compared {name}"):
+            copy_rows.python_order(node)
+
+
+@requires_extension
+def test_a_tags_function_changing_the_object_cannot_free_what_is_packed() -> None:
+    node = {"id": "gid://shopify/" + "Order/1", "customer": {"id": "gid://shopify/" + "Customer/2"},
+            "tags": ["a"], **BAGS}
+
+    def tags(value: Any) -> bytes:
+        node["id"] = node["customer"]["id"] = None  # the last references to both strings
+        return bulk_rows.jsonb_tags(value)
+
+    made = fast.order(node, tags)
+    assert made is not None
+    assert made[0] == "gid://shopify/Order/1" and made[2] == "gid://shopify/Customer/2"
+    customer = {"id": "gid://shopify/" + "Customer/3", "tags": ["b"],
+                "amountSpent": {"amount": "1.00", "currencyCode": "EUR"}}
+
+    def customer_tags(value: Any) -> bytes:
+        customer["id"] = customer["amountSpent"] = None
+        return bulk_rows.jsonb_tags(value)
+
+    made = fast.customer(customer, customer_tags)
+    assert made is not None and made[0] == "gid://shopify/Customer/3"
+    assert struct.pack("!iq", 8, 10_000) + b"\x00\x00\x00\x03EUR" in made[1]  # amountSpent still read

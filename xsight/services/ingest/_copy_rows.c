@@ -41,7 +41,9 @@ static const char *KEY_NAMES[K_COUNT] = {
 };
 static PyObject *keys[K_COUNT];
 
-typedef struct { char *data; Py_ssize_t len, cap; } Buf;
+/* A row's fields as they are made; `declined`: the object goes to the Python path after all
+ * (a dict lookup raised, its error cleared: Python raises it; a dict subclass). */
+typedef struct { char *data; Py_ssize_t len, cap; int declined; } Buf;
 
 static int reserve(Buf *b, Py_ssize_t extra) {
     if (b->len + extra <= b->cap) return OK;
@@ -92,16 +94,23 @@ static int bool_field(Buf *b, int v) {
 }
 
 /* The value of `key` in a dict, borrowed; NULL for a missing key and for None alike. */
-static PyObject *get(PyObject *dict, int key) {
+static PyObject *get(Buf *b, PyObject *dict, int key) {
     PyObject *v = PyDict_GetItemWithError(dict, keys[key]);
+    if (v == NULL && PyErr_Occurred()) {  /* only a non-str key's __eq__ can raise: not from JSON */
+        PyErr_Clear();
+        b->declined = 1;
+    }
     return v == Py_None ? NULL : v;
 }
 
-/* Python's truth of a value from `get` (NULL is None): 1, 0, or FAIL. */
+/* Python's truth of a value from `get` (NULL is None): 1, 0, or -1 for a type no JSON value has
+ * (its __bool__ could run any code while borrowed references are held): the caller bails. */
 static int truth(PyObject *v) {
     if (v == NULL) return 0;
-    int t = PyObject_IsTrue(v);
-    return t < 0 ? FAIL : t;
+    if (!(PyUnicode_CheckExact(v) || PyLong_CheckExact(v) || PyBool_Check(v) || PyFloat_CheckExact(v)
+          || PyList_CheckExact(v) || PyDict_CheckExact(v)))
+        return -1;
+    return PyObject_IsTrue(v);  /* cannot fail for these types */
 }
 
 static int text_field(Buf *b, PyObject *v) {  /* a text column: a str or None */
@@ -115,7 +124,7 @@ static int text_field(Buf *b, PyObject *v) {  /* a text column: a str or None */
 
 static int lower_field(Buf *b, PyObject *v) {  /* bulk_rows._lower: an ASCII str lower-cased, falsy None */
     int t = truth(v);
-    if (t <= 0) return t == 0 ? null_field(b) : FAIL;
+    if (t <= 0) return t == 0 ? null_field(b) : BAIL;
     if (!PyUnicode_CheckExact(v) || !PyUnicode_IS_ASCII(v)) return BAIL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(v);
     const char *p = (const char *)PyUnicode_1BYTE_DATA(v);
@@ -168,7 +177,7 @@ static int stamp_micros(PyObject *v, int64_t *out) {
 
 static int stamp_field(Buf *b, PyObject *v) {  /* bulk_rows.postgres_stamp: falsy is None */
     int t = truth(v);
-    if (t <= 0) return t == 0 ? null_field(b) : FAIL;
+    if (t <= 0) return t == 0 ? null_field(b) : BAIL;
     int64_t micros;
     if (stamp_micros(v, &micros) != OK) return BAIL;
     return int8_field(b, micros);
@@ -203,9 +212,9 @@ static int money_units(PyObject *v, int64_t *out) {
 static int bag_field(Buf *b, PyObject *v) {  /* bulk_rows.bag: {"shopMoney": {"amount": "12.34"}} */
     if (v == NULL || !PyDict_CheckExact(v)) return BAIL;
     PyObject *money = PyDict_GetItemWithError(v, keys[K_SHOP_MONEY]);
-    if (money == NULL || !PyDict_CheckExact(money)) return PyErr_Occurred() ? FAIL : BAIL;
+    if (money == NULL || !PyDict_CheckExact(money)) { PyErr_Clear(); return BAIL; }
     PyObject *amount = PyDict_GetItemWithError(money, keys[K_AMOUNT]);
-    if (amount == NULL) return PyErr_Occurred() ? FAIL : BAIL;
+    if (amount == NULL) { PyErr_Clear(); return BAIL; }
     int64_t units;
     if (money_units(amount, &units) != OK) return BAIL;
     return int8_field(b, units);
@@ -228,7 +237,7 @@ static int count_field(Buf *b, PyObject *v, int text_allowed) {  /* bulk_rows._c
 
 static int tags_field(Buf *b, PyObject *v, PyObject *tags) {  /* bulk_rows.jsonb_tags, called for any tag */
     int t = truth(v);
-    if (t <= 0) return t == 0 ? bytes_field(b, EMPTY_TAGS, sizeof EMPTY_TAGS - 1) : FAIL;
+    if (t <= 0) return t == 0 ? bytes_field(b, EMPTY_TAGS, sizeof EMPTY_TAGS - 1) : BAIL;
     PyObject *made = PyObject_CallOneArg(tags, v);
     if (made == NULL) return FAIL;
     int status = PyBytes_CheckExact(made)
@@ -238,19 +247,20 @@ static int tags_field(Buf *b, PyObject *v, PyObject *tags) {  /* bulk_rows.jsonb
 }
 
 /* An optional mapping (`node.get(key) or {}`): *out is the dict or NULL for an empty one. */
-static int optional_dict(PyObject *node, int key, PyObject **out) {
-    PyObject *v = get(node, key);
+static int optional_dict(Buf *b, PyObject *node, int key, PyObject **out) {
+    PyObject *v = get(b, node, key);
     int t = truth(v);
-    if (t < 0) return FAIL;
+    if (t < 0) return BAIL;
     if (t == 0) { *out = NULL; return OK; }
     if (!PyDict_CheckExact(v)) return BAIL;
     *out = v;
     return OK;
 }
 
-static PyObject *nested_id(PyObject *node, int key) {  /* values.nested_id: a dict's "id", else None */
-    PyObject *v = get(node, key);
-    return v != NULL && PyDict_CheckExact(v) ? get(v, K_ID) : NULL;
+static PyObject *nested_id(Buf *b, PyObject *node, int key) {  /* values.nested_id: a dict's "id", else None */
+    PyObject *v = get(b, node, key);
+    if (v != NULL && PyDict_Check(v) && !PyDict_CheckExact(v)) b->declined = 1;  /* a dict subclass */
+    return v != NULL && PyDict_CheckExact(v) ? get(b, v, K_ID) : NULL;
 }
 
 static PyObject *finish(int status, Buf *b, PyObject *gid, PyObject *extra1, PyObject *extra2) {
@@ -290,41 +300,43 @@ static PyObject *order(PyObject *module, PyObject *const *args, Py_ssize_t nargs
     if (gid == NULL) { if (PyErr_Occurred()) return NULL; Py_RETURN_NONE; }
     Buf b = {0};
     Buf updated = {0};
-    PyObject *customer_gid = nested_id(node, K_CUSTOMER), *updated_field = NULL, *result;
+    PyObject *customer_gid = nested_id(&b, node, K_CUSTOMER), *updated_field = NULL, *result;
     int status = OK;
-    PyObject *created = get(node, K_CREATED), *processed = get(node, K_PROCESSED);
+    Py_INCREF(gid);  /* held: the tags callable runs Python code before they are packed */
+    Py_XINCREF(customer_gid);
+    PyObject *created = get(&b, node, K_CREATED), *processed = get(&b, node, K_PROCESSED);
     TRY(text_field(&b, gid));
-    TRY(text_field(&b, get(node, K_NAME)));
+    TRY(text_field(&b, get(&b, node, K_NAME)));
     TRY(text_field(&b, customer_gid));
-    TRY(text_field(&b, get(node, K_EMAIL)));
+    TRY(text_field(&b, get(&b, node, K_EMAIL)));
     int processed_true = truth(processed);
-    TRY(processed_true < 0 ? FAIL : OK);
+    TRY(processed_true < 0 ? BAIL : OK);
     int same = !processed_true;
     if (!same && created != NULL && PyUnicode_CheckExact(created) && PyUnicode_CheckExact(processed))
         same = PyUnicode_Compare(created, processed) == 0;
     TRY(stamp_field(&b, same ? created : processed));
     TRY(stamp_field(&b, created));
-    TRY(stamp_field(&updated, get(node, K_UPDATED)));
+    TRY(stamp_field(&updated, get(&b, node, K_UPDATED)));
     TRY(put(&b, updated.data, updated.len));
-    TRY(stamp_field(&b, get(node, K_CANCELLED)));
-    TRY(lower_field(&b, get(node, K_CANCEL_REASON)));
-    TRY(stamp_field(&b, get(node, K_CLOSED)));
-    int test = truth(get(node, K_TEST));
-    TRY(test < 0 ? FAIL : bool_field(&b, test));
-    PyObject *currency = get(node, K_CURRENCY);
+    TRY(stamp_field(&b, get(&b, node, K_CANCELLED)));
+    TRY(lower_field(&b, get(&b, node, K_CANCEL_REASON)));
+    TRY(stamp_field(&b, get(&b, node, K_CLOSED)));
+    int test = truth(get(&b, node, K_TEST));
+    TRY(test < 0 ? BAIL : bool_field(&b, test));
+    PyObject *currency = get(&b, node, K_CURRENCY);
     int has_currency = truth(currency);
-    TRY(has_currency < 0 ? FAIL : OK);
+    TRY(has_currency < 0 ? BAIL : OK);
     TRY(has_currency ? text_field(&b, currency) : bytes_field(&b, "USD", 3));
-    TRY(text_field(&b, get(node, K_PRESENTMENT)));
-    TRY(lower_field(&b, get(node, K_FINANCIAL)));
-    TRY(lower_field(&b, get(node, K_FULFILLMENT)));
-    TRY(text_field(&b, get(node, K_SOURCE)));
-    TRY(tags_field(&b, get(node, K_TAGS), tags));
-    for (int key = K_SUBTOTAL; key <= K_REFUNDED; key++) TRY(bag_field(&b, get(node, key)));
-    int included = truth(get(node, K_TAXES_INCLUDED));
-    TRY(included < 0 ? FAIL : bool_field(&b, included));
-    if (PyErr_Occurred()) status = FAIL;  /* a failed dict lookup on the way */
+    TRY(text_field(&b, get(&b, node, K_PRESENTMENT)));
+    TRY(lower_field(&b, get(&b, node, K_FINANCIAL)));
+    TRY(lower_field(&b, get(&b, node, K_FULFILLMENT)));
+    TRY(text_field(&b, get(&b, node, K_SOURCE)));
+    TRY(tags_field(&b, get(&b, node, K_TAGS), tags));
+    for (int key = K_SUBTOTAL; key <= K_REFUNDED; key++) TRY(bag_field(&b, get(&b, node, key)));
+    int included = truth(get(&b, node, K_TAXES_INCLUDED));
+    TRY(included < 0 ? BAIL : bool_field(&b, included));
 done:
+    if (status == OK && b.declined) status = BAIL;
     if (status == OK) {
         updated_field = PyBytes_FromStringAndSize(updated.data, updated.len);
         if (updated_field == NULL) status = FAIL;
@@ -332,6 +344,8 @@ done:
     PyMem_Free(updated.data);
     result = finish(status, &b, gid, customer_gid != NULL ? customer_gid : Py_None, updated_field);
     Py_XDECREF(updated_field);
+    Py_DECREF(gid);
+    Py_XDECREF(customer_gid);
     return result;
 }
 
@@ -345,29 +359,33 @@ static PyObject *line_item(PyObject *module, PyObject *const *args, Py_ssize_t n
     if (gid == NULL) { if (PyErr_Occurred()) return NULL; Py_RETURN_NONE; }
     Buf b = {0};
     int status = OK;
+    PyObject *result;
+    Py_INCREF(gid);  /* held until packed, as in `order` */
     TRY(text_field(&b, gid));
-    TRY(text_field(&b, nested_id(node, K_PRODUCT)));
-    TRY(text_field(&b, nested_id(node, K_VARIANT)));
-    PyObject *title = get(node, K_TITLE);
+    TRY(text_field(&b, nested_id(&b, node, K_PRODUCT)));
+    TRY(text_field(&b, nested_id(&b, node, K_VARIANT)));
+    PyObject *title = get(&b, node, K_TITLE);
     int t = truth(title);
-    if (t == 0) { title = get(node, K_NAME); t = truth(title); }
-    TRY(t < 0 ? FAIL : t ? text_field(&b, title) : bytes_field(&b, "", 0));
-    TRY(text_field(&b, get(node, K_SKU)));
-    PyObject *quantity = get(node, K_QUANTITY);
+    if (t == 0) { title = get(&b, node, K_NAME); t = truth(title); }
+    TRY(t < 0 ? BAIL : t ? text_field(&b, title) : bytes_field(&b, "", 0));
+    TRY(text_field(&b, get(&b, node, K_SKU)));
+    PyObject *quantity = get(&b, node, K_QUANTITY);
     int q = truth(quantity);
-    TRY(q < 0 ? FAIL : q ? count_field(&b, quantity, 0) : int4_field(&b, 0));
-    TRY(count_field(&b, get(node, K_CURRENT_QUANTITY), 0));
-    TRY(bag_field(&b, get(node, K_UNIT_PRICE)));
+    TRY(q < 0 ? BAIL : q ? count_field(&b, quantity, 0) : int4_field(&b, 0));
+    TRY(count_field(&b, get(&b, node, K_CURRENT_QUANTITY), 0));
+    TRY(bag_field(&b, get(&b, node, K_UNIT_PRICE)));
     for (int key = K_ALLOCATIONS; key <= K_TAX_LINES; key++) {  /* summed in Python when there are any */
-        int any = truth(get(node, key));
-        TRY(any < 0 ? FAIL : any ? BAIL : int8_field(&b, 0));
+        int any = truth(get(&b, node, key));
+        TRY(any < 0 ? BAIL : any ? BAIL : int8_field(&b, 0));
     }
-    int gift = truth(get(node, K_GIFT_CARD));
-    TRY(gift < 0 ? FAIL : bool_field(&b, gift));
+    int gift = truth(get(&b, node, K_GIFT_CARD));
+    TRY(gift < 0 ? BAIL : bool_field(&b, gift));
     TRY(put(&b, PyBytes_AS_STRING(updated), PyBytes_GET_SIZE(updated)));
-    if (PyErr_Occurred()) status = FAIL;
 done:
-    return finish(status, &b, gid, NULL, NULL);
+    if (status == OK && b.declined) status = BAIL;
+    result = finish(status, &b, gid, NULL, NULL);
+    Py_DECREF(gid);
+    return result;
 }
 
 PyDoc_STRVAR(customer_doc, "customer(node, tags) -> (gid, fields) or None");
@@ -380,35 +398,40 @@ static PyObject *customer(PyObject *module, PyObject *const *args, Py_ssize_t na
     if (gid == NULL) { if (PyErr_Occurred()) return NULL; Py_RETURN_NONE; }
     Buf b = {0};
     int status = OK;
-    PyObject *email = NULL, *phone = NULL, *address = NULL, *spent = NULL;
-    TRY(optional_dict(node, K_EMAIL_ADDRESS_OBJ, &email));
-    TRY(optional_dict(node, K_PHONE_OBJ, &phone));
-    TRY(optional_dict(node, K_ADDRESS, &address));
-    TRY(optional_dict(node, K_SPENT, &spent));
+    PyObject *result, *email = NULL, *phone = NULL, *address = NULL, *spent = NULL;
+    Py_INCREF(gid);  /* held, as `spent` is: the tags callable runs Python code before their use */
+    TRY(optional_dict(&b, node, K_EMAIL_ADDRESS_OBJ, &email));
+    TRY(optional_dict(&b, node, K_PHONE_OBJ, &phone));
+    TRY(optional_dict(&b, node, K_ADDRESS, &address));
+    TRY(optional_dict(&b, node, K_SPENT, &spent));
+    Py_XINCREF(spent);
     TRY(text_field(&b, gid));
-    TRY(text_field(&b, get(node, K_FIRST_NAME)));
-    TRY(text_field(&b, get(node, K_LAST_NAME)));
-    TRY(text_field(&b, email ? get(email, K_EMAIL_ADDRESS) : NULL));
-    TRY(lower_field(&b, email ? get(email, K_MARKETING) : NULL));
-    TRY(text_field(&b, phone ? get(phone, K_PHONE) : NULL));
-    TRY(text_field(&b, address ? get(address, K_COUNTRY) : NULL));
-    TRY(tags_field(&b, get(node, K_TAGS), tags));
-    TRY(lower_field(&b, get(node, K_STATE)));
+    TRY(text_field(&b, get(&b, node, K_FIRST_NAME)));
+    TRY(text_field(&b, get(&b, node, K_LAST_NAME)));
+    TRY(text_field(&b, email ? get(&b, email, K_EMAIL_ADDRESS) : NULL));
+    TRY(lower_field(&b, email ? get(&b, email, K_MARKETING) : NULL));
+    TRY(text_field(&b, phone ? get(&b, phone, K_PHONE) : NULL));
+    TRY(text_field(&b, address ? get(&b, address, K_COUNTRY) : NULL));
+    TRY(tags_field(&b, get(&b, node, K_TAGS), tags));
+    TRY(lower_field(&b, get(&b, node, K_STATE)));
     if (spent == NULL) {
         TRY(null_field(&b));
     } else {
-        PyObject *amount = get(spent, K_AMOUNT);
+        PyObject *amount = get(&b, spent, K_AMOUNT);
         int64_t units;
         TRY(amount == NULL ? BAIL : money_units(amount, &units));
         TRY(int8_field(&b, units));
     }
-    TRY(text_field(&b, spent ? get(spent, K_CURRENCY_CODE) : NULL));
-    TRY(count_field(&b, get(node, K_ORDER_COUNT), 1));
-    TRY(stamp_field(&b, get(node, K_CREATED)));
-    TRY(stamp_field(&b, get(node, K_UPDATED)));
-    if (PyErr_Occurred()) status = FAIL;
+    TRY(text_field(&b, spent ? get(&b, spent, K_CURRENCY_CODE) : NULL));
+    TRY(count_field(&b, get(&b, node, K_ORDER_COUNT), 1));
+    TRY(stamp_field(&b, get(&b, node, K_CREATED)));
+    TRY(stamp_field(&b, get(&b, node, K_UPDATED)));
 done:
-    return finish(status, &b, gid, NULL, NULL);
+    if (status == OK && b.declined) status = BAIL;
+    result = finish(status, &b, gid, NULL, NULL);
+    Py_DECREF(gid);
+    Py_XDECREF(spent);
+    return result;
 }
 
 static PyMethodDef methods[] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask_migrate import stamp
 
@@ -14,6 +15,7 @@ from tests.ops.test_metrics import delta, scrape
 from xsight import settings_of
 from xsight.devstore.server import StoreHandle
 from xsight.ops import doctor
+from xsight.services.ingest import copy_rows
 
 
 def test_healthy_install_passes_every_check(live_app: Flask, store: StoreHandle) -> None:
@@ -81,3 +83,12 @@ def test_unreachable_database_fails_and_skips_shops(tmp_path: Path, make_app: Ma
     assert result.exit_code == 1
     assert "[FAIL] database: unreachable" in result.output and "DATABASE_URL" in result.output
     assert "shop" not in result.output.lower().replace("shopify", "")
+
+
+def test_a_missing_backfill_extension_is_a_warning_with_its_fix(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded = doctor.check_backfill_extension()
+    assert loaded == doctor.Check("backfill", True, "C extension _copy_rows loaded")
+    monkeypatch.setattr(copy_rows, "fast", None)
+    missing = doctor.check_backfill_extension()
+    assert missing.ok and missing.warning and "C compiler" in missing.fix

@@ -90,6 +90,19 @@ def check_database() -> Iterator[Check]:
                     f"{sorted(heads)}", "run `flask --app wsgi db upgrade`")
     else:
         yield Check("database", True, f"{name} reachable, schema at {', '.join(sorted(heads))}")
+    if name == "postgresql":
+        yield check_backfill_extension()
+
+
+def check_backfill_extension() -> Check:
+    """Whether the backfill's C extension is built (PostgreSQL maps a bulk export with it, decision 090)."""
+    from xsight.services.ingest import copy_rows
+
+    if copy_rows.fast is None:
+        return Check("backfill", True, "the C extension _copy_rows is not built: big backfills map in "
+                     "Python, about 1.4x slower", "reinstall with a C compiler and Python's headers "
+                     "(`pip install -e .` or `make install`)", warning=True)
+    return Check("backfill", True, "C extension _copy_rows loaded")
 
 
 def check_queue(settings: Settings) -> Iterator[Check]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import struct
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -179,3 +180,24 @@ def test_text_is_stored_exactly_whatever_the_sessions_client_encoding(
             db.session.commit()
             stored.append(db.session.scalar(select(Customer.first_name).where(Customer.shop_id == shop.id)))
     assert stored == ["Zoë Ñandú", "Zoë Ñandú Æ"]
+
+
+def test_threads_formatting_at_once_each_get_their_own_columns_types() -> None:
+    """Transformers are kept per thread and per column types: two loads may map in two threads."""
+    kinds = [((INT8, TEXT), [(n, f"row {n}") for n in range(200)]),
+             ((TEXT, INT4), [(f"row {n}", n) for n in range(200)])]
+    expected = [[bytes(line) for line in copy_binary.lines(rows, oids)] for oids, rows in kinds]
+    made: list[list[list[bytes]]] = [[], []]
+
+    def format_many(index: int) -> None:
+        oids, rows = kinds[index]
+        for _ in range(50):
+            made[index].append([bytes(line) for line in copy_binary.lines(rows, oids)])
+
+    threads = [threading.Thread(target=format_many, args=(index,)) for index in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(lines == expected[0] for lines in made[0]) and len(made[0]) == 50
+    assert all(lines == expected[1] for lines in made[1]) and len(made[1]) == 50

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
 from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.conftest import POSTGRES
@@ -20,7 +23,7 @@ from tests.services.ingest.test_bulk_load import (
 )
 from xsight.extensions import db
 from xsight.models import Order, OrderLineItem, Shop
-from xsight.services.ingest import bulk_load
+from xsight.services.ingest import bulk_load, gid_ids
 from xsight.services.ingest.gid_ids import GidIds, number
 from xsight.services.ingest.writer import link_orders_to_customers
 
@@ -42,6 +45,21 @@ def test_lookups_find_exact_gids_and_nothing_else() -> None:
     assert ids(gids) == [2, 1, None, None, None, None, None, 3]
     assert GidIds(PREFIX, np.array([], dtype=np.int64), np.array([], dtype=np.int64))(gids) == [None] * 8
     assert ids([]) == []
+    assert ids(tuple(gids)) == [2, 1, None, None, None, None, None, 3]  # not a list: the Python path
+
+
+TAILS = st.text("0123456789x-٤é ", max_size=20) | st.integers(0, 10**19).map(str)
+HEADS = st.sampled_from([PREFIX, "gid://shopify/Order/", "", "gid://shopify/Customer"])
+GIDS = (HEADS.flatmap(lambda head: TAILS.map(lambda tail: head + tail))
+        | st.sampled_from([None, 42, f"{PREFIX}{'9' * 18}", f"{PREFIX}{'9' * 19}"]))
+
+
+@pytest.mark.skipif(gid_ids.fast is None, reason="the C extension is not built")
+@settings(max_examples=500, deadline=None)
+@given(gids=st.lists(GIDS, max_size=30))
+def test_numbers_made_in_c_are_the_python_ones(gids: list[Any]) -> None:
+    made = np.frombuffer(gid_ids.fast.gid_numbers(gids, PREFIX), dtype=np.int64).tolist()
+    assert made == [-1 if (found := number(gid, PREFIX)) is None else found for gid in gids]
 
 
 ORDERS = [{"id": f"gid://shopify/Order/{n}", "createdAt": "2026-01-05T00:00:00Z",

@@ -434,10 +434,43 @@ done:
     return result;
 }
 
+/* gid_ids.number in C: the number of "<prefix><digits>", -1 for anything else. */
+static int64_t gid_number(PyObject *gid, const char *prefix, Py_ssize_t prefix_len) {
+    if (!PyUnicode_CheckExact(gid) || !PyUnicode_IS_ASCII(gid)) return -1;
+    const char *p = (const char *)PyUnicode_1BYTE_DATA(gid);
+    Py_ssize_t tail = PyUnicode_GET_LENGTH(gid) - prefix_len;
+    if (tail < 1 || tail > 18 || memcmp(p, prefix, prefix_len) != 0) return -1;
+    if (p[prefix_len] == '0' && tail > 1) return -1;  /* "007" is not the exact form of 7 */
+    int64_t value;
+    return digits(p + prefix_len, (int)tail, &value) == OK ? value : -1;
+}
+
+PyDoc_STRVAR(gid_numbers_doc, "gid_numbers(gids: list, prefix: str) -> bytes of native int64, -1 for no number");
+
+static PyObject *gid_numbers(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) return wrong_arguments("gid_numbers");
+    PyObject *gids = args[0], *prefix = args[1];
+    if (!PyList_CheckExact(gids) || !PyUnicode_CheckExact(prefix) || !PyUnicode_IS_ASCII(prefix)) {
+        PyErr_SetString(PyExc_TypeError, "gid_numbers() takes a list and an ASCII str");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(gids), prefix_len = PyUnicode_GET_LENGTH(prefix);
+    const char *start = (const char *)PyUnicode_1BYTE_DATA(prefix);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, count * (Py_ssize_t)sizeof(int64_t));
+    if (out == NULL) return NULL;
+    char *data = PyBytes_AS_STRING(out);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        int64_t value = gid_number(PyList_GET_ITEM(gids, i), start, prefix_len);
+        memcpy(data + i * (Py_ssize_t)sizeof value, &value, sizeof value);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"order", (PyCFunction)(void (*)(void))order, METH_FASTCALL, order_doc},
     {"line_item", (PyCFunction)(void (*)(void))line_item, METH_FASTCALL, line_item_doc},
     {"customer", (PyCFunction)(void (*)(void))customer, METH_FASTCALL, customer_doc},
+    {"gid_numbers", (PyCFunction)(void (*)(void))gid_numbers, METH_FASTCALL, gid_numbers_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -26,8 +26,8 @@ from xsight.services.ingest import bulk_rows, copy_binary, copy_rows, graphql_ro
 from xsight.services.ingest.bulk_sql import CopyRows, Link, Rows
 from xsight.services.ingest.values import nodes
 
-# gid -> (row, parent gid); on PostgreSQL a COPY_TABLES row is its binary COPY fields, with its link gid
-Buffer = dict[str, tuple[Any, str | None]]
+# gid -> (row, parent gid); on PostgreSQL a COPY_TABLES row is (binary COPY fields, gid, link gid)
+Buffer = dict[str, tuple[Any, ...]]
 Columns = dict[str, tuple[str, ...]]  # table -> the column order of its rows
 Taken = tuple[Columns, dict[str, Rows | CopyRows]]  # what `take` hands over: column orders, tables
 PARENT_KEY = "__parentId"
@@ -90,7 +90,7 @@ class BulkMapper:
                 updated: Any
                 if self.copy:  # fields, the customer's gid (the link), updatedAt as a field
                     gid, fields, customer, updated = copy_rows.order(obj)
-                    self._orders[gid] = (fields, customer)
+                    self._orders[gid] = (fields, gid, customer)  # as `take` hands it over
                 else:
                     row = bulk_rows.order(obj, self.stamp, self.tags)
                     gid, updated = row[0], row[ORDER_UPDATED]
@@ -109,7 +109,7 @@ class BulkMapper:
             updated = recent[parent] if parent in recent else older.get(parent, self._unknown)
             if self.copy:
                 line_gid, line_fields = copy_rows.line_item(obj, updated)
-                self._lines[line_gid] = (line_fields, parent)
+                self._lines[line_gid] = (line_fields, line_gid, parent)
             else:
                 line = bulk_rows.line_item(obj, updated)
                 self._lines[line[0]] = (line, parent)
@@ -126,12 +126,8 @@ class BulkMapper:
         """
         taken = self._buffers
         self._empty()
-        tables: dict[str, Rows | CopyRows] = {}
-        for table, rows in taken.items():
-            if rows and self.copy and table in COPY_TABLES:  # buffered as gid -> (fields, link gid)
-                tables[table] = [(fields, gid, link) for gid, (fields, link) in rows.items()]
-            elif rows:
-                tables[table] = list(rows.values())
+        tables: dict[str, Rows | CopyRows] = {
+            table: list(rows.values()) for table, rows in taken.items() if rows}
         return dict(self.columns), tables
 
     def _empty(self) -> None:
@@ -142,7 +138,7 @@ class BulkMapper:
         if self.resource == "customers":
             if self.copy:
                 gid, fields = copy_rows.customer(node)
-                self._buffers["customers"][gid] = (fields, None)
+                self._buffers["customers"][gid] = (fields, gid, None)
             else:
                 row = bulk_rows.customer(node, self.stamp, self.tags)
                 self._buffers["customers"][row[0]] = (row, None)
